@@ -1,0 +1,1 @@
+"""The `zsie` command line: thin Typer commands over functions of the packages."""

@@ -1,0 +1,77 @@
+"""`zsie annotations …`: validate, describe, build and convert the annotated corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from corpus.build import build_corpus
+from corpus.convert import conll_to_doccano, doccano_to_conll, load_label_studio
+from corpus.doccano import load_documents, write_jsonl
+from corpus.stats import corpus_stats, format_stats
+from corpus.validate import validate_files
+
+app = typer.Typer(help="Annotated corpus: validate, stats, build from markup, convert formats.", no_args_is_help=True)
+
+
+@app.command()
+def validate(paths: list[Path] = typer.Argument(..., help="JSONL files or folders of them")) -> None:
+    """Check offsets, spans, labels and relations; print every problem as file:line: message."""
+    problems = validate_files(paths)
+    for problem in problems:
+        typer.echo(problem)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok: no problems")
+
+
+@app.command()
+def stats(
+    paths: list[Path] = typer.Argument(..., help="JSONL files or folders of them"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="also write the figures as JSON"),
+) -> None:
+    """Documents, characters, spans per label and relations per type, per split."""
+    result = corpus_stats(paths)
+    typer.echo(format_stats(result))
+    if output:
+        output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@app.command()
+def build(
+    src: Path = typer.Argument(Path("annotations/src"), help="folder of authoring markup files"),
+    output: Path = typer.Option(Path("annotations"), "--output", "-o"),
+) -> None:
+    """Convert authoring markup into train/dev/test JSONL splits and PROVENANCE.md."""
+    try:
+        counts = build_corpus(src, output)
+    except ValueError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from err
+    typer.echo(" ".join(f"{name}={n}" for name, n in counts.items()))
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="input file"),
+    output: Path = typer.Argument(..., help="output file"),
+    source_format: str = typer.Option(..., "--from", help="jsonl | conll | label-studio"),
+    target_format: str = typer.Option(..., "--to", help="jsonl | conll"),
+) -> None:
+    """Convert between doccano JSONL, character CoNLL (BIO) and Label Studio JSON exports."""
+    readers = {
+        "jsonl": lambda p: load_documents([p]),
+        "conll": lambda p: conll_to_doccano(p.read_text(encoding="utf-8")),
+        "label-studio": load_label_studio,
+    }
+    if source_format not in readers or target_format not in ("jsonl", "conll"):
+        raise typer.BadParameter("--from takes jsonl|conll|label-studio, --to takes jsonl|conll")
+    docs = readers[source_format](source)
+    if target_format == "jsonl":
+        write_jsonl(docs, output)
+    else:
+        output.write_text(doccano_to_conll(docs), encoding="utf-8")
+    typer.echo(f"{len(docs)} document(s) -> {output}")

@@ -1,0 +1,17 @@
+"""The `zsie` entry point."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from cli import annotations
+
+app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
+app.add_typer(annotations.app, name="annotations")
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,1 @@
+"""Annotated corpus formats: doccano JSONL, validation, statistics and converters."""

@@ -1,0 +1,1 @@
+"""The inference core: tokenising, windows, encoder, decoding, normalising and records."""

@@ -1,0 +1,42 @@
+"""The committed corpus: valid, built from its markup, and as large and varied as the schema needs."""
+
+from collections import Counter
+
+from corpus.build import build_corpus
+from corpus.doccano import load_documents
+from corpus.stats import corpus_stats
+from corpus.validate import validate_files
+from model.labels import ENTITY_LABELS, RELATION_TYPES
+from tests.conftest import ROOT
+
+
+def test_committed_splits_are_valid():
+    assert validate_files([ROOT / "annotations"]) == []
+
+
+def test_splits_are_what_the_markup_builds(tmp_path):
+    build_corpus(ROOT / "annotations" / "src", tmp_path)
+    for split in ("train", "dev", "test"):
+        assert (tmp_path / f"{split}.jsonl").read_text() == (ROOT / "annotations" / f"{split}.jsonl").read_text()
+
+
+def test_corpus_size_and_coverage():
+    total = corpus_stats([ROOT / "annotations"])["total"]
+    assert total["documents"] >= 155
+    for label in ENTITY_LABELS:
+        assert total["spans"][label] >= 150, label
+    for rel in RELATION_TYPES:
+        assert total["relations"][rel] >= 100, rel
+
+
+def test_seeds_are_in_test_with_their_exact_text():
+    test_docs = {d["id"]: d for d in load_documents([ROOT / "annotations" / "test.jsonl"])}
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    for index, path in enumerate(seeds):
+        doc = test_docs[f"seed_{index:03d}"]
+        assert doc["text"] == path.read_text(encoding="utf-8").rstrip("\n")
+
+
+def test_no_document_in_two_splits():
+    ids = Counter(d["id"] for d in load_documents([ROOT / "annotations"]))
+    assert [i for i, n in ids.items() if n > 1] == []
