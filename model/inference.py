@@ -1,0 +1,143 @@
+"""Batched inference: many documents -> entity spans and relations with offsets into the original texts.
+
+Windows of all documents are sorted by length and packed into batches under a token budget (dynamic
+padding). Each window's BIO probabilities are merged into its document by edge-distance weights; the
+relation head scores the candidate pairs of each window's own spans, and a relation survives when both of
+its spans survive the merge. Memory is bounded by the batch, plus one probability row per token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from model.cleaning import CleanText, clean_text
+from model.decoding import TAGS, decode_bio, label_name
+from model.network import ZsieModel, candidate_pairs
+from model.labels import RELATION_TYPES
+from model.windows import edge_weights, make_windows
+
+
+@dataclass
+class DocumentPrediction:
+    clean: CleanText
+    entities: list[dict] = field(default_factory=list)  # label, start, end (original offsets), score
+    relations: list[dict] = field(default_factory=list)  # type, head, tail (entity indices), score
+
+
+@dataclass
+class _Doc:
+    clean: CleanText
+    ids: list[int]
+    offsets: list[tuple[int, int]]
+    probs: torch.Tensor
+    weights: torch.Tensor
+    relation_votes: dict = field(default_factory=dict)  # (head chars, tail chars, type) -> score
+
+
+def tokenize_document(tokenizer, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Token ids and character offsets of a whole text, no special tokens, no length limit."""
+    if not text:
+        return [], []
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    pairs = [(i, o) for i, o in zip(encoded["input_ids"], encoded["offset_mapping"]) if o[1] > o[0]]
+    return [i for i, _ in pairs], [tuple(o) for _, o in pairs]
+
+
+def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256) -> list[list[int]]:
+    """Indices grouped into batches: longest first, each batch's padded size within the token budget."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for index in order:
+        width = lengths[current[0]] if current else lengths[index]
+        if current and (width * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size):
+            batches.append(current)
+            current = []
+        current.append(index)
+    if current:
+        batches.append(current)
+    return batches
+
+
+class Predictor:
+    def __init__(self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.device = torch.device(device)
+        self.max_batch_tokens = max_batch_tokens
+        self.config = model.config
+
+    def predict(self, texts: list[str]) -> list[DocumentPrediction]:
+        docs = []
+        windows: list[tuple[int, int, int]] = []
+        for d, text in enumerate(texts):
+            clean = clean_text(text)
+            ids, offsets = tokenize_document(self.tokenizer, clean.text)
+            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids))))
+            for start, end in make_windows(offsets, clean.text, self.config.max_tokens, self.config.overlap):
+                if end > start:
+                    windows.append((d, start, end))
+        lengths = [end - start + 2 for _, start, end in windows]
+        with torch.inference_mode():
+            for batch in plan_batches(lengths, self.max_batch_tokens):
+                self._run_batch([windows[i] for i in batch], docs)
+        return [self._finish(doc) for doc in docs]
+
+    def _run_batch(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> None:
+        tok = self.tokenizer
+        width = max(end - start for _, start, end in batch) + 2
+        input_ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, (d, start, end) in enumerate(batch):
+            ids = [tok.cls_token_id] + docs[d].ids[start:end] + [tok.sep_token_id]
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            mask[row, : len(ids)] = 1
+        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device))
+        probs = logits.float().softmax(-1).cpu()
+
+        pair_rows, pair_keys = [], []
+        for row, (d, start, end) in enumerate(batch):
+            doc = docs[d]
+            window_probs = probs[row, 1 : end - start + 1]
+            weights = torch.tensor(edge_weights(end - start))
+            doc.probs[start:end] += window_probs * weights[:, None]
+            doc.weights[start:end] += weights
+            spans = decode_bio(window_probs)
+            for i, j, features in candidate_pairs([(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance):
+                hs, he, hl, _ = spans[i]
+                ts, te, tl, _ = spans[j]
+                pair_rows.append([row, hs + 1, he + 1, hl, ts + 1, te + 1, tl, *features])
+                head_chars = (doc.offsets[start + hs][0], doc.offsets[start + he - 1][1])
+                tail_chars = (doc.offsets[start + ts][0], doc.offsets[start + te - 1][1])
+                pair_keys.append((d, head_chars, tail_chars))
+        if not pair_rows:
+            return
+        pairs = torch.tensor(pair_rows, dtype=torch.long, device=self.device)
+        rel_probs = self.model.relation_head(hidden, pairs).float().softmax(-1).cpu()
+        best_p, best = rel_probs.max(-1)
+        for (d, head_chars, tail_chars), p, t in zip(pair_keys, best_p.tolist(), best.tolist()):
+            if t == 0:
+                continue
+            key = (head_chars, tail_chars, RELATION_TYPES[t - 1])
+            votes = docs[d].relation_votes
+            votes[key] = max(votes.get(key, 0.0), p)
+
+    def _finish(self, doc: _Doc) -> DocumentPrediction:
+        out = DocumentPrediction(clean=doc.clean)
+        if not doc.ids:
+            return out
+        probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
+        index_of = {}
+        for s, e, label, score in decode_bio(probs):
+            clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
+            start, end = doc.clean.to_original(clean_start, clean_end)
+            index_of[(clean_start, clean_end)] = len(out.entities)
+            out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})
+        for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):
+            head, tail = index_of.get(head_chars), index_of.get(tail_chars)
+            if head is None or tail is None or score < self.config.relation_threshold:
+                continue
+            out.relations.append({"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)})
+        return out

@@ -1,0 +1,187 @@
+"""The network: one BERT encoder, a token-classification (BIO) head and a relation head.
+
+The encoder + BIO head are a plain `AutoModelForTokenClassification`, saved so that transformers'
+`from_pretrained` and `pipeline("token-classification")` load them as they are. The relation head and the
+project's own settings are saved beside them (`relation_head.safetensors`, `zsie_config.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoConfig, AutoModelForTokenClassification, BertForTokenClassification, PreTrainedModel
+
+from model.labels import ENTITY_LABELS, RELATION_SCHEMA, RELATION_TYPES, bio_tags
+
+N_DISTANCE_BUCKETS = 16
+N_BETWEEN_BUCKETS = 4
+
+
+@dataclass
+class ZsieConfig:
+    """Settings saved beside the weights; everything inference needs besides the encoder config."""
+
+    version: str = "0.1.0"
+    name: str = "zsie"
+    base_model: str = "scratch-small"
+    labels: list[str] = field(default_factory=lambda: list(ENTITY_LABELS))
+    relation_types: list[str] = field(default_factory=lambda: list(RELATION_TYPES))
+    max_tokens: int = 254  # per window, without [CLS]/[SEP]
+    overlap: int = 64
+    max_pair_distance: int = 160  # tokens between a relation's head and tail
+    relation_width: int = 256
+    relation_threshold: float = 0.5
+    metrics: dict = field(default_factory=dict)  # test-split figures, filled by evaluation
+
+    def save(self, directory: Path) -> None:
+        (directory / "zsie_config.json").write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, directory: Path) -> "ZsieConfig":
+        data = json.loads((directory / "zsie_config.json").read_text())
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def distance_bucket(distance: int) -> int:
+    """Signed token distance -> bucket: 0-7 for head before tail (log scale), 8-15 after."""
+    magnitude = min(7, int(math.log2(abs(distance) + 1)))
+    return magnitude if distance >= 0 else 8 + magnitude
+
+
+class RelationHead(nn.Module):
+    """Scores a typed candidate pair of spans from the encoder's token states.
+
+    A span is its first and last token states; a pair adds the label embeddings, the signed distance and
+    how many spans of the tail's and head's labels lie between them (so "the nearest one" is learnable).
+    Output: one logit per relation type plus "none" (index 0).
+    """
+
+    def __init__(self, hidden: int, width: int = 256):
+        super().__init__()
+        self.span = nn.Linear(2 * hidden, width)
+        self.label = nn.Embedding(len(ENTITY_LABELS), 32)
+        self.distance = nn.Embedding(N_DISTANCE_BUCKETS, 32)
+        self.between = nn.Embedding(N_BETWEEN_BUCKETS, 16)
+        self.mlp = nn.Sequential(
+            nn.Linear(3 * width + 2 * 32 + 32 + 2 * 16, width),
+            nn.GELU(),
+            nn.Dropout(0.1),
+            nn.Linear(width, 1 + len(RELATION_TYPES)),
+        )
+        allowed = torch.zeros(len(ENTITY_LABELS), len(ENTITY_LABELS), 1 + len(RELATION_TYPES), dtype=torch.bool)
+        allowed[:, :, 0] = True
+        for t, (heads, tail) in enumerate(RELATION_SCHEMA.values(), start=1):
+            for head in heads:
+                allowed[ENTITY_LABELS.index(head), ENTITY_LABELS.index(tail), t] = True
+        self.register_buffer("allowed", allowed, persistent=False)
+
+    def span_states(self, hidden: torch.Tensor, batch: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+        return self.span(torch.cat([hidden[batch, start], hidden[batch, end - 1]], dim=-1))
+
+    def forward(self, hidden: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+        """pairs: LongTensor [P, 10] = batch, head start, head end, head label, tail start, tail end,
+        tail label, distance bucket, tail-label spans between, head-label spans between."""
+        b = pairs[:, 0]
+        head = self.span_states(hidden, b, pairs[:, 1], pairs[:, 2])
+        tail = self.span_states(hidden, b, pairs[:, 4], pairs[:, 5])
+        features = torch.cat(
+            [
+                head,
+                tail,
+                head * tail,
+                self.label(pairs[:, 3]),
+                self.label(pairs[:, 6]),
+                self.distance(pairs[:, 7]),
+                self.between(pairs[:, 8]),
+                self.between(pairs[:, 9]),
+            ],
+            dim=-1,
+        )
+        logits = self.mlp(features)
+        mask = self.allowed[pairs[:, 3], pairs[:, 6]]
+        return logits.masked_fill(~mask, torch.finfo(logits.dtype).min)
+
+
+def candidate_pairs(spans: list[tuple[int, int, int]], max_distance: int) -> list[tuple[int, int, list[int]]]:
+    """Typed candidate pairs among one window's spans (start, end, label index), as (head i, tail j,
+    [distance bucket, tail-label spans between, head-label spans between])."""
+    heads_for = {}
+    for heads, tail in RELATION_SCHEMA.values():
+        for head in heads:
+            heads_for.setdefault(ENTITY_LABELS.index(head), set()).add(ENTITY_LABELS.index(tail))
+    out = []
+    for i, (hs, he, hl) in enumerate(spans):
+        tails = heads_for.get(hl)
+        if not tails:
+            continue
+        for j, (ts, te, tl) in enumerate(spans):
+            if tl not in tails or abs(ts - hs) > max_distance:
+                continue
+            lo, hi = (he, ts) if hs < ts else (te, hs)
+            between_tail = sum(1 for s, e, lab in spans if lab == tl and s >= lo and e <= hi)
+            between_head = sum(1 for s, e, lab in spans if lab == hl and s >= lo and e <= hi)
+            out.append((i, j, [distance_bucket(ts - hs), min(3, between_tail), min(3, between_head)]))
+    return out
+
+
+class ZsieModel(nn.Module):
+    def __init__(self, token_model: PreTrainedModel, relation_head: RelationHead, config: ZsieConfig):
+        super().__init__()
+        self.token_model = token_model
+        self.relation_head = relation_head
+        self.config = config
+
+    @classmethod
+    def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> "ZsieModel":
+        """A new model: encoder weights from a checkpoint (hub id or directory), or from scratch when
+        `scratch` (a BertConfig) is given. The BIO head is always new."""
+        tags = bio_tags()
+        label_kwargs = dict(
+            num_labels=len(tags),
+            id2label=dict(enumerate(tags)),
+            label2id={t: i for i, t in enumerate(tags)},
+        )
+        if scratch is not None:
+            for key, value in label_kwargs.items():
+                setattr(scratch, key, value)
+            token_model = BertForTokenClassification(scratch)
+        else:
+            encoder_config = AutoConfig.from_pretrained(str(encoder_source), **label_kwargs)
+            token_model = AutoModelForTokenClassification.from_pretrained(str(encoder_source), config=encoder_config)
+        head = RelationHead(token_model.config.hidden_size, config.relation_width)
+        return cls(token_model, head, config)
+
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(token states, BIO logits) from one encoder pass."""
+        tm = self.token_model
+        hidden = tm.base_model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        logits = tm.classifier(tm.dropout(hidden))
+        return hidden, logits
+
+    def save(self, directory: str | Path, tokenizer=None) -> None:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.token_model.save_pretrained(directory)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(directory)
+        state = {k: v.detach().contiguous().cpu() for k, v in self.relation_head.state_dict().items()}
+        save_file(state, str(directory / "relation_head.safetensors"))
+        self.config.save(directory)
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "ZsieModel":
+        directory = Path(directory)
+        if not (directory / "zsie_config.json").exists():
+            raise FileNotFoundError(f"{directory} is not a zsie model (no zsie_config.json)")
+        config = ZsieConfig.load(directory)
+        token_model = AutoModelForTokenClassification.from_pretrained(str(directory))
+        head = RelationHead(token_model.config.hidden_size, config.relation_width)
+        head.load_state_dict(load_file(str(directory / "relation_head.safetensors")))
+        return cls(token_model, head, config)

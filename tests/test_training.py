@@ -1,0 +1,107 @@
+"""flair's contract for every model class: train -> save -> load -> predict, on a tiny corpus."""
+
+import json
+
+import pytest
+import torch
+from transformers import BertConfig, BertModel, pipeline
+
+from corpus.doccano import write_jsonl
+from model.inference import Predictor
+from model.network import ZsieModel
+from model.tokenization import build_char_tokenizer, load_tokenizer
+from tests.tiny_corpus import tiny_docs
+from training.evaluate import evaluate
+from training.train import TrainConfig, train
+
+FAST = dict(epochs=40, batch_size=4, lr=3e-3, head_lr=3e-3, augment_copies=0, patience=100)
+
+
+@pytest.fixture(scope="module")
+def tiny_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "tiny.jsonl"
+    write_jsonl(tiny_docs(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def scratch_model(tiny_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("scratch")
+    summary = train([str(tiny_file)], [str(tiny_file)], out, TrainConfig(base_model="scratch-tiny", **FAST))
+    return out, summary
+
+
+def test_scratch_model_learns_the_tiny_corpus(scratch_model, tiny_file):
+    out, summary = scratch_model
+    assert summary["best_dev_entity_f1"] >= 0.9
+    report = evaluate(out, [str(tiny_file)])
+    assert report["entities"]["micro"]["f1"] >= 0.9
+    assert report["relations"]["micro"]["f1"] >= 0.8
+    log = [json.loads(line) for line in (out / "training_log.jsonl").read_text().splitlines()]
+    assert len(log) == 40 and all("dev_entity_f1" in e and "loss" in e for e in log)
+
+
+def test_loaded_model_predicts_what_the_trained_one_did(scratch_model):
+    out, _ = scratch_model
+    docs = tiny_docs()
+    loaded = ZsieModel.load(out)
+    tokenizer = load_tokenizer(out)
+    first = Predictor(loaded, tokenizer).predict([d["text"] for d in docs])
+    second = Predictor(ZsieModel.load(out), load_tokenizer(out)).predict([d["text"] for d in docs])
+    assert [p.entities for p in first] == [p.entities for p in second]
+    for doc, pred in zip(docs, first):
+        gold = {(e["start_offset"], e["end_offset"], e["label"]) for e in doc["entities"]}
+        got = {(e["start"], e["end"], e["label"]) for e in pred.entities}
+        assert len(gold & got) >= 0.9 * len(gold)
+
+
+def test_saved_model_loads_in_transformers_pipeline(scratch_model):
+    out, _ = scratch_model
+    ner = pipeline("token-classification", model=str(out), aggregation_strategy="simple")
+    text = tiny_docs()[0]["text"]
+    groups = ner(text)
+    assert any(g["entity_group"] == "PERSON" and text[g["start"]:g["end"]] == "王建国" for g in groups)
+
+
+def test_resume_continues_from_the_checkpoint(tiny_file, tmp_path):
+    config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 2})
+    train([str(tiny_file)], [str(tiny_file)], tmp_path, config)
+    config.epochs = 3
+    summary = train([str(tiny_file)], [str(tiny_file)], tmp_path, config, resume=True)
+    assert [e["epoch"] for e in summary["log"]] == [1, 2, 3]
+
+
+def test_seed_makes_training_reproducible(tiny_file, tmp_path):
+    config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 2})
+    a = train([str(tiny_file)], [], tmp_path / "a", config)
+    b = train([str(tiny_file)], [], tmp_path / "b", config)
+    assert a["log"][-1]["loss"] == b["log"][-1]["loss"]
+
+
+def test_any_local_bert_checkpoint_is_a_base_model(tiny_file, tmp_path):
+    """A locally saved BERT (as a user's bert-base-chinese copy would be) with its own tokenizer."""
+    base = tmp_path / "tiny-bert"
+    tokenizer = build_char_tokenizer(base)
+    BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=64)).save_pretrained(base)
+    out = tmp_path / "finetuned"
+    summary = train([str(tiny_file)], [str(tiny_file)], out, TrainConfig(base_model=str(base), **FAST))
+    assert summary["best_dev_entity_f1"] >= 0.9
+    model = ZsieModel.load(out)
+    assert model.config.base_model == str(base)
+    pred = Predictor(model, load_tokenizer(out)).predict([tiny_docs()[1]["text"]])[0]
+    assert {"PERSON", "AMOUNT", "STRATEGY"} <= {e["label"] for e in pred.entities}
+
+
+def test_base_model_with_short_positions_is_refused(tiny_file, tmp_path):
+    base = tmp_path / "short-bert"
+    tokenizer = build_char_tokenizer(base)
+    BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=64)).save_pretrained(base)
+    with pytest.raises(ValueError, match="position limit"):
+        train([str(tiny_file)], [], tmp_path / "out", TrainConfig(base_model=str(base)))
+
+
+def test_not_a_model_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not a zsie model"):
+        ZsieModel.load(tmp_path)

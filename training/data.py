@@ -1,0 +1,105 @@
+"""Annotated documents -> training windows: token ids, BIO label ids and gold relation pairs."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from model.cleaning import clean_text
+from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
+from model.network import candidate_pairs
+from model.inference import tokenize_document
+from model.windows import make_windows
+
+TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}
+IGNORE = -100
+
+
+def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int) -> list[dict]:
+    """One feature dict per window of the (cleaned) document; every token lands in some window."""
+    clean = clean_text(doc["text"])
+    ids, offsets = tokenize_document(tokenizer, clean.text)
+    if not ids:
+        return []
+    starts = [s for s, _ in offsets]
+    tags = [TAG_IDS["O"]] * len(ids)
+    token_span: dict[object, tuple[int, int, int]] = {}
+    for ent in sorted(doc.get("entities", []), key=lambda e: e["start_offset"]):
+        mapped = clean.to_clean(ent["start_offset"], ent["end_offset"])
+        if mapped is None:
+            continue
+        cs, ce = mapped
+        toks = [t for t, s in enumerate(starts) if cs <= s < ce] if len(starts) < 64 else _tokens_in(starts, cs, ce)
+        if not toks:
+            continue
+        label = ent["label"]
+        tags[toks[0]] = TAG_IDS[f"B-{label}"]
+        for t in toks[1:]:
+            tags[t] = TAG_IDS[f"I-{label}"]
+        token_span[ent["id"]] = (toks[0], toks[-1] + 1, ENTITY_LABELS.index(label))
+    gold_rel = {}
+    for rel in doc.get("relations", []):
+        head, tail = token_span.get(rel["from_id"]), token_span.get(rel["to_id"])
+        if head and tail:
+            gold_rel[(head, tail)] = 1 + RELATION_TYPES.index(rel["type"])
+
+    features = []
+    for start, end in make_windows(offsets, clean.text, max_tokens, overlap):
+        inside = sorted({s for s in token_span.values() if s[0] >= start and s[1] <= end})
+        local = [(s - start, e - start, lab) for s, e, lab in inside]
+        pairs = []
+        for i, j, extra in candidate_pairs(local, max_pair_distance):
+            label = gold_rel.get((inside[i], inside[j]), 0)
+            hs, he, hl = local[i]
+            ts, te, tl = local[j]
+            pairs.append([hs + 1, he + 1, hl, ts + 1, te + 1, tl, *extra, label])  # +1 for [CLS]
+        features.append(
+            {
+                "doc_id": str(doc.get("id")),
+                "input_ids": [tokenizer.cls_token_id] + ids[start:end] + [tokenizer.sep_token_id],
+                "labels": [IGNORE] + tags[start:end] + [IGNORE],
+                "pairs": pairs,
+            }
+        )
+    return features
+
+
+def _tokens_in(starts: list[int], cs: int, ce: int) -> list[int]:
+    import bisect
+
+    return list(range(bisect.bisect_left(starts, cs), bisect.bisect_left(starts, ce)))
+
+
+SWAP_LABELS = ("PERSON", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", "DATE")
+
+
+def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5) -> list[dict]:
+    """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
+    documents (names, amounts, strategies …), offsets and relations carried over."""
+    rng = random.Random(seed)
+    pool: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        for ent in doc["entities"]:
+            if ent["label"] in SWAP_LABELS:
+                pool[ent["label"]].append(doc["text"][ent["start_offset"] : ent["end_offset"]])
+    out = []
+    for copy in range(copies):
+        for doc in docs:
+            text, pieces, pos, entities = doc["text"], [], 0, []
+            length = 0
+            for ent in sorted(doc["entities"], key=lambda e: e["start_offset"]):
+                before = text[pos : ent["start_offset"]]
+                pieces.append(before)
+                length += len(before)
+                surface = text[ent["start_offset"] : ent["end_offset"]]
+                if ent["label"] in SWAP_LABELS and rng.random() < swap_prob:
+                    surface = rng.choice(pool[ent["label"]])
+                entities.append({**ent, "start_offset": length, "end_offset": length + len(surface)})
+                pieces.append(surface)
+                length += len(surface)
+                pos = ent["end_offset"]
+            pieces.append(text[pos:])
+            out.append(
+                {"id": f"{doc['id']}#aug{copy}", "text": "".join(pieces), "entities": entities, "relations": doc["relations"]}
+            )
+    return out

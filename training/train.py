@@ -1,0 +1,193 @@
+"""Fine-tuning: encoder + BIO head + relation head on annotated windows, with early stopping on dev F1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from datasets import Dataset
+from tqdm import tqdm
+
+from corpus.doccano import load_documents
+from model.encoder import SCRATCH_SIZES, scratch_config
+from model.network import ZsieConfig, ZsieModel
+from model.tokenization import build_char_tokenizer, load_tokenizer
+from training.data import IGNORE, document_windows, swap_entities
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    base_model: str = "scratch-small"  # a from-scratch size, or a checkpoint's hub id / directory
+    epochs: int = 30
+    batch_size: int = 16
+    lr: float = 3e-4
+    head_lr: float = 1e-3
+    warmup_ratio: float = 0.06
+    weight_decay: float = 0.01
+    relation_weight: float = 1.0
+    augment_copies: int = 2
+    patience: int = 5
+    seed: int = 13
+    max_tokens: int = 254
+    overlap: int = 64
+    name: str = "zsie"
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
+    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name)
+    if config.base_model in SCRATCH_SIZES:
+        tokenizer = build_char_tokenizer()
+        model = ZsieModel.create(None, zcfg, scratch=scratch_config(config.base_model, len(tokenizer)))
+    else:
+        tokenizer = load_tokenizer(config.base_model)
+        model = ZsieModel.create(config.base_model, zcfg)
+    if model.token_model.config.max_position_embeddings < config.max_tokens + 2:
+        raise ValueError(f"{config.base_model}: windows of {config.max_tokens} tokens exceed its position limit")
+    return model, tokenizer
+
+
+def make_dataset(docs: list[dict], tokenizer, zcfg: ZsieConfig) -> Dataset:
+    rows = [f for doc in docs for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance)]
+    return Dataset.from_list(rows) if rows else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
+
+
+def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(r["input_ids"]) for r in rows)
+    input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    pairs = []
+    for b, row in enumerate(rows):
+        n = len(row["input_ids"])
+        input_ids[b, :n] = torch.tensor(row["input_ids"])
+        labels[b, :n] = torch.tensor(row["labels"])
+        mask[b, :n] = 1
+        pairs += [[b, *p] for p in row["pairs"]]
+    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, 12), dtype=torch.long)
+    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor}
+
+
+def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
+    hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"])
+    ner = torch.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE)
+    pairs = batch["pairs"]
+    if len(pairs) == 0:
+        return ner, ner.item(), 0.0
+    rel_logits = model.relation_head(hidden, pairs[:, :-1])
+    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, -1])
+    return ner + relation_weight * rel, ner.item(), rel.item()
+
+
+def train(train_paths: list[str], dev_paths: list[str], output: str | Path, config: TrainConfig, resume: bool = False,
+          evaluate_fn=None) -> dict:
+    """Train, keep the best model on dev entity F1 in `output`, and return the training summary.
+
+    `evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (entity micro-F1); training's own
+    evaluation module supplies it.
+    """
+    from training.evaluate import dev_entity_f1
+
+    evaluate_fn = evaluate_fn or dev_entity_f1
+    set_seed(config.seed)
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    train_docs = load_documents(train_paths)
+    dev_docs = load_documents(dev_paths)
+    if not train_docs:
+        raise ValueError("no training documents")
+
+    checkpoint = output / "checkpoint"
+    state = {"epoch": 0, "best_f1": -1.0, "best_epoch": 0, "log": []}
+    if resume and (checkpoint / "zsie_config.json").exists():
+        model = ZsieModel.load(checkpoint)
+        tokenizer = load_tokenizer(checkpoint)
+        state = json.loads((checkpoint / "train_state.json").read_text())
+        log.info("resuming after epoch %d", state["epoch"])
+    else:
+        model, tokenizer = build_model(config)
+
+    augmented = swap_entities(train_docs, config.augment_copies, config.seed) if config.augment_copies else []
+    dataset = make_dataset(train_docs + augmented, tokenizer, model.config)
+    log.info("%d training windows from %d documents (+%d augmented)", len(dataset), len(train_docs), len(augmented))
+
+    head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
+    head_ids = {id(p) for p in head_params}
+    encoder_params = [p for p in model.parameters() if id(p) not in head_ids]
+    optimizer = torch.optim.AdamW(
+        [{"params": encoder_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}],
+        weight_decay=config.weight_decay,
+    )
+    steps_per_epoch = max(1, (len(dataset) + config.batch_size - 1) // config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
+    warmup = max(1, int(total_steps * config.warmup_ratio))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+    )
+    if resume and (checkpoint / "optimizer.pt").exists():
+        saved = torch.load(checkpoint / "optimizer.pt")
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+
+    started = time.monotonic()
+    pad_id = tokenizer.pad_token_id
+    while state["epoch"] < config.epochs:
+        epoch = state["epoch"] + 1
+        model.train()
+        shuffled = dataset.shuffle(seed=config.seed + epoch)
+        totals = {"loss": 0.0, "ner": 0.0, "rel": 0.0}
+        bar = tqdm(range(0, len(shuffled), config.batch_size), desc=f"epoch {epoch}/{config.epochs}", unit="batch")
+        for start in bar:
+            rows = shuffled.select(range(start, min(start + config.batch_size, len(shuffled))))
+            batch = collate(list(rows), pad_id)
+            loss, ner, rel = batch_loss(model, batch, config.relation_weight)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            totals["loss"] += loss.item()
+            totals["ner"] += ner
+            totals["rel"] += rel
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+        dev_f1 = evaluate_fn(model, tokenizer, dev_docs) if dev_docs else 0.0
+        entry = {k: round(v / steps_per_epoch, 4) for k, v in totals.items()}
+        entry.update(epoch=epoch, dev_entity_f1=round(dev_f1, 4), minutes=round((time.monotonic() - started) / 60, 2))
+        state["log"].append(entry)
+        state["epoch"] = epoch
+        log.info("epoch %d: loss %.4f dev entity F1 %.4f", epoch, entry["loss"], dev_f1)
+        with (output / "training_log.jsonl").open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+        if dev_f1 > state["best_f1"]:
+            state["best_f1"], state["best_epoch"] = dev_f1, epoch
+            model.save(output, tokenizer)
+        model.save(checkpoint, tokenizer)
+        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, checkpoint / "optimizer.pt")
+        (checkpoint / "train_state.json").write_text(json.dumps(state))
+        if epoch - state["best_epoch"] >= config.patience:
+            log.info("early stop: no dev improvement for %d epochs", config.patience)
+            break
+    summary = {
+        "config": asdict(config),
+        "train_documents": len(train_docs),
+        "augmented_documents": len(augmented),
+        "dev_documents": len(dev_docs),
+        "windows": len(dataset),
+        "epochs_run": state["epoch"],
+        "best_epoch": state["best_epoch"],
+        "best_dev_entity_f1": round(state["best_f1"], 4),
+        "log": state["log"],
+    }
+    (output / "training_summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    return summary
