@@ -75,3 +75,17 @@ def convert(
     else:
         output.write_text(doccano_to_conll(docs), encoding="utf-8")
     typer.echo(f"{len(docs)} document(s) -> {output}")
+
+
+@app.command()
+def consistency(
+    paths: list[Path] = typer.Argument(..., help="JSONL files or folders of them"),
+    limit: int = typer.Option(50, help="rows to print"),
+) -> None:
+    """Surfaces annotated in one place but left bare, or labelled otherwise, elsewhere: places to re-read."""
+    from corpus.consistency import inconsistencies
+
+    rows = inconsistencies(load_documents(paths))
+    for row in rows[:limit]:
+        typer.echo(f"{row['surface']}\tannotated {row['labels']}\tunannotated {row['unannotated']}")
+    typer.echo(f"{len(rows)} surface(s) with a disagreement")

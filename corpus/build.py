@@ -59,6 +59,7 @@ def build_corpus(src_dir: str | Path, output_dir: str | Path) -> dict:
     if problems:
         raise ValueError("invalid markup:\n" + "\n".join(problems))
     split = assign_splits(docs, group_of=lambda d: origin[d.id].stem)
+    output_dir.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
         write_jsonl([d.to_doccano() for d in docs if split[d.id] == name], output_dir / f"{name}.jsonl")
     _write_provenance(docs, split, origin, output_dir / "PROVENANCE.md")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from model.chrome import chrome_ranges, in_ranges
 from model.cleaning import CleanText, clean_text
 from model.decoding import TAGS, decode_bio, label_name
 from model.network import ZsieModel, candidate_pairs
@@ -129,10 +130,13 @@ class Predictor:
         if not doc.ids:
             return out
         probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
+        chrome = chrome_ranges(doc.clean.original)
         index_of = {}
         for s, e, label, score in decode_bio(probs):
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)
+            if in_ranges(start, end, chrome):
+                continue  # facts found only in site chrome are not reported
             index_of[(clean_start, clean_end)] = len(out.entities)
             out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})
         for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):

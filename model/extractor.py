@@ -1,0 +1,131 @@
+"""The public API: `Extractor.load(...)`, `extract(text)`, `extract_many(docs)`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from model.bundled import resolve_model_dir
+from model.inference import Predictor
+from model.network import ZsieModel
+from model.records import build_record
+from model.tokenization import load_tokenizer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Document:
+    text: str
+    id: str | None = None
+    doc_date: date | None = None
+
+
+def pick_device(requested: str) -> torch.device:
+    """'auto' uses CUDA when present and working, else the CPU (with a log line)."""
+    if requested not in ("auto", "cpu", "cuda") and not requested.startswith("cuda:"):
+        raise ValueError(f"device must be auto, cpu or cuda, not {requested!r}")
+    if requested == "cpu":
+        return torch.device("cpu")
+    if torch.cuda.is_available():
+        try:
+            torch.zeros(1, device=requested if requested != "auto" else "cuda")
+            return torch.device(requested if requested != "auto" else "cuda")
+        except RuntimeError as err:
+            log.warning("CUDA failed (%s); using the CPU", err)
+            return torch.device("cpu")
+    if requested != "auto":
+        raise RuntimeError("CUDA was requested but no CUDA device is available")
+    log.info("no CUDA device; using the CPU")
+    return torch.device("cpu")
+
+
+class Extractor:
+    def __init__(self, model: ZsieModel, tokenizer, device: torch.device, max_batch_tokens: int, quantized: bool,
+                 model_dir: Path):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.device = device
+        self.quantized = quantized
+        self.model_dir = model_dir
+        self.dtype = "int8" if quantized else ("float16" if device.type == "cuda" else "float32")
+        self.predictor = Predictor(model, tokenizer, device=str(device), max_batch_tokens=max_batch_tokens)
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, device: str = "auto", int8: bool | None = None,
+             max_batch_tokens: int | None = None, threads: int | None = None) -> "Extractor":
+        """Load a model directory (None: the bundled model). CPU: dynamic int8 when `int8` (None: the model's
+        recorded default); CUDA: fp16 and larger batches."""
+        directory = resolve_model_dir(model_dir)
+        if threads:
+            torch.set_num_threads(threads)
+        model = ZsieModel.load(directory).eval()
+        tokenizer = load_tokenizer(directory)
+        target = pick_device(device)
+        quantized = False
+        if target.type == "cuda":
+            model = model.to(target).half()
+            budget = max_batch_tokens or 65536
+        else:
+            use_int8 = model.config.cpu_int8 if int8 is None else int8
+            if use_int8:
+                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+                quantized = True
+            budget = max_batch_tokens or 8192
+        return cls(model, tokenizer, target, budget, quantized, directory)
+
+    @property
+    def name(self) -> str:
+        cfg = self.model.config
+        return f"{cfg.name}-{cfg.version}"
+
+    def extract(self, text: str, doc_id: str | None = None, doc_date: date | None = None) -> dict:
+        return self.extract_many([Document(text, doc_id, doc_date)])[0]
+
+    def extract_many(self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False) -> list[dict]:
+        return list(self.iter_extract(docs, batch_size, progress))
+
+    def iter_extract(self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False) -> Iterator[dict]:
+        """Records in input order, `batch_size` documents per model pass, memory bounded by the batch."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        bar = tqdm(desc="extract", unit="doc", disable=not progress)
+        chunk: list[Document] = []
+        for item in docs:
+            chunk.append(as_document(item))
+            if len(chunk) >= batch_size:
+                yield from self._run(chunk)
+                bar.update(len(chunk))
+                chunk = []
+        if chunk:
+            yield from self._run(chunk)
+            bar.update(len(chunk))
+        bar.close()
+
+    def _run(self, docs: list[Document]) -> list[dict]:
+        predictions = self.predictor.predict([d.text for d in docs])
+        return [
+            build_record(d.text, p.entities, p.relations, d.id, self.name, d.doc_date)
+            for d, p in zip(docs, predictions)
+        ]
+
+
+def as_document(item: str | Document | dict) -> Document:
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, str):
+        return Document(item)
+    if isinstance(item, dict):
+        text = item.get("text")
+        if not isinstance(text, str):
+            raise ValueError("a document needs a 'text' string")
+        raw_date = item.get("doc_date")
+        doc_date = date.fromisoformat(raw_date) if isinstance(raw_date, str) and raw_date else raw_date
+        return Document(text, item.get("id"), doc_date)
+    raise TypeError(f"cannot extract from {type(item).__name__}")
