@@ -6,11 +6,11 @@ import logging
 
 import typer
 
-from cli import annotations, learning
+from cli import annotations, extraction, learning, serving
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
-for command in (learning.pretrain, learning.train, learning.evaluate):
+for command in (learning.pretrain, learning.train, learning.evaluate, extraction.extract, serving.serve):
     app.command()(command)
 
 
