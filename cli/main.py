@@ -6,14 +6,18 @@ import logging
 
 import typer
 
-from cli import annotations, extraction, learning, serving
+from cli import annotations, benchmarks, extraction, learning, serving
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
-for command in (learning.pretrain, learning.train, learning.evaluate, extraction.extract, serving.serve):
+for command in (learning.pretrain, learning.train, learning.evaluate, extraction.extract, serving.serve, benchmarks.bench):
     app.command()(command)
 
 
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="debug logging")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+if __name__ == "__main__":
+    app()

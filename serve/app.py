@@ -56,7 +56,8 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         budget = settings.max_batch_tokens * (8 if ex.device.type == "cuda" else 1)
         ex.predictor.max_batch_tokens = budget
         scheduler = BatchScheduler(run_batch, max_batch_chars=budget, max_wait_ms=settings.max_wait_ms,
-                                   max_queue=settings.max_queue_documents, on_batch=on_batch)
+                                   max_queue=settings.max_queue_documents, on_batch=on_batch,
+                                   max_batch_documents=settings.batch_documents)
         scheduler.start()
         state["scheduler"] = scheduler
         await asyncio.get_running_loop().run_in_executor(None, ex.extract, "市委书记王建国出席会议，签约50亿元。")  # warm-up

@@ -34,12 +34,13 @@ class QueueFull(RuntimeError):
 
 class BatchScheduler:
     def __init__(self, run_batch: Callable[[list], list[dict]], max_batch_chars: int, max_wait_ms: float,
-                 max_queue: int = 4096, on_batch: Callable[[int, int], None] | None = None):
+                 max_queue: int = 4096, on_batch: Callable[[int, int], None] | None = None, max_batch_documents: int = 64):
         self.run_batch = run_batch
         self.max_batch_chars = max_batch_chars
         self.max_wait = max_wait_ms / 1000
         self.max_queue = max_queue
         self.on_batch = on_batch
+        self.max_batch_documents = max_batch_documents
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="zsie-batcher", daemon=True)
         self._stopping = False
@@ -77,7 +78,7 @@ class BatchScheduler:
             return [], True
         jobs, chars = [first], first.chars
         deadline = time.monotonic() + self.max_wait
-        while chars < self.max_batch_chars:
+        while chars < self.max_batch_chars and len(jobs) < self.max_batch_documents:
             remaining = deadline - time.monotonic()
             try:
                 job = self._queue.get(timeout=max(0.0, remaining)) if remaining > 0 else self._queue.get_nowait()

@@ -15,6 +15,7 @@ class ServeSettings(BaseSettings):
     max_chars: int = 200_000  # per document
     max_batch_documents: int = 256  # per /v1/extract/batch request
     max_batch_tokens: int = 8192  # per model pass (CUDA uses 8x this)
+    batch_documents: int = 64  # documents per model pass; 1 turns batching off
     max_wait_ms: float = 10.0  # how long the scheduler waits to fill a batch
     max_queue_documents: int = 4096  # beyond this, requests are refused with 503
     torch_threads: int | None = None

@@ -1,0 +1,67 @@
+"""What every benchmark shares: the documents, timing with warm-up and repeats, and the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+
+from corpus.doccano import load_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def corpus_texts() -> list[str]:
+    """The seeds (their annotated copies in the test split) and the rest of the test split."""
+    return [d["text"] for d in load_documents([ROOT / "annotations" / "test.jsonl"])]
+
+
+def bench_documents(n: int) -> list[str]:
+    """At least n documents: the test split repeated."""
+    texts = corpus_texts()
+    return (texts * (n // len(texts) + 1))[:n]
+
+
+def long_document(chars: int) -> str:
+    """One document of exactly `chars` characters built from corpus texts."""
+    texts = corpus_texts()
+    pieces, total = [], 0
+    while total < chars:
+        for text in texts:
+            pieces.append(text)
+            total += len(text) + 1
+            if total >= chars:
+                break
+    return "\n".join(pieces)[:chars]
+
+
+def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> dict:
+    """Run fn warm-up times unmeasured, then `repeats` times: median, min, max and spread in seconds."""
+    for _ in range(warmup):
+        fn()
+    runs = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    median = statistics.median(runs)
+    return {"median_s": round(median, 4), "min_s": round(min(runs), 4), "max_s": round(max(runs), 4),
+            "spread": round((max(runs) - min(runs)) / median, 4) if median else 0.0, "runs": [round(r, 4) for r in runs]}
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
+            "python": platform.python_version(), "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}

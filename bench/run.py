@@ -1,0 +1,68 @@
+"""Runs the benchmarks, writes bench/results/<name>.json and refreshes the table in bench/README.md."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from pathlib import Path
+
+from bench.common import ROOT, machine
+
+BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory")
+README = ROOT / "bench" / "README.md"
+TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def run_benchmarks(names: list[str], model_dir: Path, output: Path, quick: bool) -> dict:
+    output.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in names:
+        started = time.monotonic()
+        result = importlib.import_module(f"bench.{name}").run(model_dir, quick)
+        result.update(benchmark=name, quick=quick, model=str(model_dir), machine=machine(),
+                      wall_s=round(time.monotonic() - started, 1), taken=time.strftime("%Y-%m-%d %H:%M:%S"))
+        (output / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        results[name] = result
+    return results
+
+
+def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
+    """(benchmark, figure, target, met) rows from the result files present."""
+    rows = []
+
+    def load(name: str) -> dict | None:
+        path = results_dir / f"{name}.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+    if (r := load("throughput")):
+        rows.append(("throughput", f"{r['extractor']['chars_per_s']:.0f} chars/s vs pipeline {r['hf_pipeline']['chars_per_s']:.0f}: {r['ratio']}x", ">= 3x", str(r["ratio"] >= 3)))
+    if (r := load("quant")):
+        rows.append(("quant", f"int8 {r['speedup']}x fp32, F1 {r['fp32']['entity_f1']} -> {r['int8']['entity_f1']}", ">= 1.4x, <= 0.5 pt lost", str(r["int8_default_ok"])))
+    if (r := load("scaling")):
+        per = ", ".join(f"{k}: {v['s_per_1k_chars']}" for k, v in r["sizes"].items())
+        rows.append(("scaling", f"s per 1k chars {per}; ratio {r['ratio_largest_to_1k']}", "<= 1.2", str(r["ratio_largest_to_1k"] <= 1.2)))
+    if (r := load("load")):
+        on = r["modes"]["batching"]
+        rows.append(("load", f"32 clients: {on['32']['requests_per_s']} req/s batched vs {r['modes']['no_batching']['32']['requests_per_s']} unbatched ({r['batching_speedup_at_32']}x); errors at 64: {r['errors_at_64']}", ">= 2x, 0 errors", str(r["batching_speedup_at_32"] >= 2 and r["errors_at_64"] == 0)))
+    if (r := load("memory")):
+        rows.append(("memory", f"RSS {r['rss_before_kb'] // 1024} -> {r['rss_after_kb'] // 1024} MiB over {r['requests']} requests ({100 * r['rss_growth']:.1f}%)", "< 10%", str(r["rss_growth"] < 0.10)))
+    return rows
+
+
+def refresh_readme(results_dir: Path) -> None:
+    rows = summary_rows(results_dir)
+    if not rows or not README.exists():
+        return
+    any_result = next(results_dir.glob("*.json"))
+    info = json.loads(any_result.read_text())
+    m = info["machine"]
+    table = [TABLE_START, "",
+             f"Taken {info['taken']} on {m['cpu']}, {m['cores']} cores, torch {m['torch']} ({m['torch_threads']} threads)"
+             f"{' — quick mode' if info.get('quick') else ''}.", "",
+             "| benchmark | figure | target | met |", "|---|---|---|---|"]
+    table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    table += ["", TABLE_END]
+    text = README.read_text()
+    start, end = text.index(TABLE_START), text.index(TABLE_END) + len(TABLE_END)
+    README.write_text(text[:start] + "\n".join(table) + text[end:])
