@@ -50,7 +50,10 @@ def parse_number(text: str) -> Decimal:
         ch = text[i]
         match = _NUMERIC.match(text, i)
         if match and ch not in "，,":
-            current = Decimal(match.group().replace(",", "").replace("，", ""))
+            try:
+                current = Decimal(match.group().replace(",", "").replace("，", ""))
+            except InvalidOperation:
+                raise NormalizeError(f"not a number: {text!r}") from None
             i = match.end()
             continue
         if ch in DIGITS:

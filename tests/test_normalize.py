@@ -74,7 +74,7 @@ def test_numbers_are_decimals_not_floats():
     assert parse_number("0.1") + parse_number("0.2") == Decimal("0.3")
 
 
-@pytest.mark.parametrize("bad", ["", "亿元以上项目", "abc元", "1-2-3亿元"])
+@pytest.mark.parametrize("bad", ["", "亿元以上项目", "abc元", "1-2-3亿元", "1.2.3亿元", "..万元"])
 def test_unparseable_amounts_raise(bad):
     with pytest.raises(NormalizeError):
         parse_money(bad)

@@ -1,0 +1,85 @@
+"""The `zsie` command line: thin commands, clear errors, exit codes."""
+
+import csv
+import io
+import json
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from corpus.doccano import write_jsonl
+from tests.conftest import ROOT
+from tests.tiny_corpus import tiny_docs
+
+runner = CliRunner()
+
+
+def test_annotations_validate_passes_on_the_corpus_and_fails_with_file_line():
+    ok = runner.invoke(app, ["annotations", "validate", str(ROOT / "annotations")])
+    assert ok.exit_code == 0, ok.output
+
+
+def test_annotations_validate_reports_problems(tmp_path):
+    bad = tiny_docs()
+    bad[1]["entities"][0]["end_offset"] = 10_000
+    path = tmp_path / "bad.jsonl"
+    write_jsonl(bad, path)
+    result = runner.invoke(app, ["annotations", "validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: entity 1: offsets" in result.output
+
+
+def test_annotations_stats_writes_json(tmp_path):
+    out = tmp_path / "stats.json"
+    result = runner.invoke(app, ["annotations", "stats", str(ROOT / "annotations"), "-o", str(out)])
+    assert result.exit_code == 0 and "span PERSON" in result.output
+    stats = json.loads(out.read_text())
+    assert set(stats["splits"]) == {"train", "dev", "test"}
+
+
+def test_annotations_convert_round_trip(tmp_path):
+    src = tmp_path / "a.jsonl"
+    write_jsonl(tiny_docs(), src)
+    assert runner.invoke(app, ["annotations", "convert", str(src), str(tmp_path / "a.conll"), "--from", "jsonl", "--to", "conll"]).exit_code == 0
+    assert runner.invoke(app, ["annotations", "convert", str(tmp_path / "a.conll"), str(tmp_path / "b.jsonl"), "--from", "conll", "--to", "jsonl"]).exit_code == 0
+    back = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert [len(d["entities"]) for d in back] == [len(d["entities"]) for d in tiny_docs()]
+
+
+def test_extract_reads_files_folders_and_jsonl_and_reports_bad_files(tiny_model_dir, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(tiny_docs()[0]["text"], encoding="utf-8")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    (folder / "docs.jsonl").write_text(json.dumps({"id": "j1", "text": tiny_docs()[1]["text"], "doc_date": "2026-01-05"},
+                                                  ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(folder), "--model", str(tiny_model_dir), "-o", str(out)])
+    assert result.exit_code == 1  # bad inputs are reported and skipped; the others are processed
+    assert "bad.txt: not UTF-8" in result.output and "docs.jsonl:2" in result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == ["a.txt", "j1"]
+    assert records[0]["officials"][0]["name"] == "王建国"
+
+
+def test_extract_csv_has_one_row_per_fact(tiny_model_dir, tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text(tiny_docs()[0]["text"], encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(src), "--model", str(tiny_model_dir), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout[result.stdout.index("doc_id"):])))
+    kinds = {row["kind"] for row in rows}
+    assert {"official", "amount", "project_count", "rate", "strategy"} <= kinds
+
+
+def test_extract_from_stdin(tiny_model_dir):
+    result = runner.invoke(app, ["extract", "--model", str(tiny_model_dir)], input=tiny_docs()[1]["text"])
+    assert result.exit_code == 0
+    record = json.loads(result.stdout.strip().splitlines()[-1])
+    assert record["id"] is None and record["officials"][0]["name"] == "李红梅"
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["extract", "--model", str(tmp_path)], input="x")
+    assert result.exit_code != 0
+    assert "no zsie model" in str(result.exception)

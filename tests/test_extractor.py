@@ -1,0 +1,106 @@
+"""The Extractor API on a tiny model: offsets into the original text, long inputs, batching."""
+
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+from model.extractor import Document, Extractor
+from model.inference import Predictor
+from model.labels import RELATION_TYPES, bio_tags
+from model.network import ZsieConfig
+from model.tokenization import build_char_tokenizer
+from tests.tiny_corpus import tiny_docs
+
+ALPHABET = list("市委书记王建国李红梅出席会议签约亿元万个项目同比增长%年产业链资本招商，。、 \n□㊣✅０１２３456789.")
+
+
+@pytest.fixture(scope="module")
+def extractor(tiny_model_dir):
+    return Extractor.load(tiny_model_dir, device="cpu", int8=False)
+
+
+@given(st.text(alphabet=st.sampled_from(ALPHABET), max_size=400))
+@settings(max_examples=60, deadline=None)
+def test_every_reported_span_is_the_original_text(extractor, text):
+    record = extractor.extract(text)
+    for ent in record["entities"]:
+        assert 0 <= ent["start"] < ent["end"] <= len(text)
+        assert text[ent["start"]:ent["end"]] == ent["text"]
+    for item in record["amounts"] + record["project_counts"] + record["rates"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+    for official in record["officials"]:
+        for start, end in official["mentions"]:
+            assert text[start:end]
+    for rel in record["relations"]:
+        assert 0 <= rel["head"] < len(record["entities"]) and 0 <= rel["tail"] < len(record["entities"])
+
+
+def test_noise_inside_the_text_keeps_offsets_in_the_original(extractor):
+    text = "市委□□书记王㊣建国出席会议。2025年全市新签约项目５１６个。"
+    record = extractor.extract(text)
+    for ent in record["entities"]:
+        assert text[ent["start"]:ent["end"]] == ent["text"]
+
+
+class OracleModel(torch.nn.Module):
+    """Tags 王建国 as PERSON wherever it stands, whatever the window: isolates windowing and merging."""
+
+    def __init__(self, tokenizer, max_tokens=64, overlap=16):
+        super().__init__()
+        self.config = ZsieConfig(max_tokens=max_tokens, overlap=overlap)
+        self.ids = [tokenizer.convert_tokens_to_ids(ch) for ch in "王建国"]
+        self.relation_head = lambda hidden, pairs: torch.zeros(len(pairs), 1 + len(RELATION_TYPES))
+
+    def encode(self, input_ids, attention_mask):
+        tags = bio_tags()
+        logits = torch.zeros(*input_ids.shape, len(tags))
+        logits[..., 0] = 1.0
+        logits[..., tags.index("B-PERSON")] += 5.0 * (input_ids == self.ids[0])
+        logits[..., tags.index("I-PERSON")] += 5.0 * ((input_ids == self.ids[1]) | (input_ids == self.ids[2]))
+        return torch.zeros(*input_ids.shape, 4), logits
+
+
+@pytest.mark.parametrize("max_tokens, overlap", [(64, 16), (32, 0), (50, 25)])
+def test_long_document_is_covered_by_windows_and_merged(max_tokens, overlap):
+    tokenizer = build_char_tokenizer()
+    predictor = Predictor(OracleModel(tokenizer, max_tokens, overlap), tokenizer, max_batch_tokens=256)
+    unit = "市委书记王建国出席会议，强调招商引资。"
+    text = "□" + unit * 300  # ~6,000 characters: about a hundred windows
+    entities = predictor.predict([text])[0].entities
+    assert [text[e["start"]:e["end"]] for e in entities] == ["王建国"] * 300  # every one, none twice
+    assert [e["start"] for e in entities] == [1 + 4 + i * len(unit) for i in range(300)]
+
+
+def test_extract_many_keeps_order_and_matches_single_calls(extractor):
+    docs = [Document(d["text"], id=str(i)) for i, d in enumerate(tiny_docs() * 3)] + [Document("", id="empty")]
+    batched = extractor.extract_many(docs, batch_size=4)
+    assert [r["id"] for r in batched] == [d.id for d in docs]
+    for doc, record in zip(docs, batched):
+        single = extractor.extract(doc.text, doc_id=doc.id)
+        assert [(e["start"], e["end"], e["label"]) for e in single["entities"]] == \
+               [(e["start"], e["end"], e["label"]) for e in record["entities"]]
+    assert batched[-1]["entities"] == [] and batched[-1]["officials"] == []
+
+
+def test_site_chrome_is_not_reported(extractor):
+    text = tiny_docs()[0]["text"] + "\n相关阅读\n" + tiny_docs()[1]["text"]
+    record = extractor.extract(text)
+    tail = text.index("相关阅读")
+    assert all(e["start"] < tail for e in record["entities"])
+    assert "李红梅" not in {o["name"] for o in record["officials"]}
+
+
+def test_doc_date_resolves_relative_periods(extractor):
+    from datetime import date
+
+    record = extractor.extract(tiny_docs()[1]["text"], doc_date=date(2026, 3, 1))
+    assert {c["period"] for c in record["project_counts"]} == {"2025"}
+
+
+def test_bad_input_types_are_refused(extractor):
+    with pytest.raises(TypeError):
+        extractor.extract_many([42])
+    with pytest.raises(ValueError):
+        extractor.extract_many([{"id": "x"}])
+    with pytest.raises(ValueError):
+        extractor.extract_many(["x"], batch_size=0)
