@@ -69,3 +69,14 @@ def evaluate(
     for rel_type, row in rel["per_type"].items():
         typer.echo(f"{rel_type:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
     typer.echo(f"{'rel micro':<10}{rel['micro']['precision']:>8.3f}{rel['micro']['recall']:>8.3f}{rel['micro']['f1']:>8.3f}")
+
+
+def model_card(
+    model: Path = typer.Argument(..., help="model directory with training_summary.json and eval/report.json"),
+    compare: list[str] = typer.Option([], "--compare", help="NAME=REPORT.json of another run on the same split; repeatable"),
+) -> None:
+    """Write MODEL_CARD.md beside a model and record its test metrics in zsie_config.json."""
+    from training.model_card import write_model_card
+
+    pairs = dict(item.split("=", 1) for item in compare)
+    typer.echo(str(write_model_card(model, pairs)))

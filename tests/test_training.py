@@ -41,6 +41,18 @@ def test_scratch_model_learns_the_tiny_corpus(scratch_model, tiny_file):
     assert len(log) == 40 and all("dev_entity_f1" in e and "loss" in e for e in log)
 
 
+def test_model_card_reports_training_and_test_metrics(scratch_model, tiny_file):
+    from training.model_card import write_model_card
+
+    out, _ = scratch_model
+    evaluate(out, [str(tiny_file)], out / "eval")
+    for name in ("report.json", "report.md", "report.html"):
+        assert (out / "eval" / name).stat().st_size > 0
+    card = write_model_card(out).read_text()
+    assert "## How it was trained" in card and "| PERSON |" in card and "Targets missed" in card
+    assert ZsieModel.load(out).config.metrics["entity_micro_f1"] >= 0.9
+
+
 def test_loaded_model_predicts_what_the_trained_one_did(scratch_model):
     out, _ = scratch_model
     docs = tiny_docs()

