@@ -45,7 +45,7 @@ def build(
     src: Path = typer.Argument(Path("annotations/src"), help="folder of authoring markup files"),
     output: Path = typer.Option(Path("annotations"), "--output", "-o"),
 ) -> None:
-    """Convert authoring markup into train/dev/test JSONL splits and PROVENANCE.md."""
+    """Convert authoring markup into train/dev/test JSONL splits and annotations/README.md (provenance)."""
     try:
         counts = build_corpus(src, output)
     except ValueError as err:

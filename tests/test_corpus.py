@@ -40,3 +40,20 @@ def test_seeds_are_in_test_with_their_exact_text():
 def test_no_document_in_two_splits():
     ids = Counter(d["id"] for d in load_documents([ROOT / "annotations"]))
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_corpus_variety():
+    from corpus.build import markup_files
+    from corpus.markup import parse_markup_file
+    from model.cleaning import clean_text
+
+    docs = [d for path in markup_files(ROOT / "annotations" / "src") for d in parse_markup_file(path)]
+    provinces = {d.meta.get("province") for d in docs if d.meta.get("province")}
+    assert len(provinces) >= 25, sorted(provinces)
+    assert {d.meta.get("level") for d in docs} >= {"province", "city", "district", "county", "devzone"}
+    assert {d.meta.get("genre") for d in docs} >= {"meeting", "signing", "promotion", "results", "plan", "interview"}
+    assert sum(d.meta.get("noise") == "yes" for d in docs) >= len(docs) / 4
+    lengths = [len(d.text) for d in docs]
+    assert min(lengths) >= 200 and max(lengths) <= 6000 and sum(n > 1500 for n in lengths) >= 30
+    strategies = {clean_text(d.text[e["start_offset"]:e["end_offset"]]).text for d in docs for e in d.entities if e["label"] == "STRATEGY"}
+    assert len(strategies) >= 40
