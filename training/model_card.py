@@ -76,12 +76,15 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
         missed.append(f"relation micro F1 {rel['micro']['f1']} < {TARGETS['relation_micro_f1']}")
     lines += ["", "Targets missed: " + ("; ".join(missed) if missed else "none") + "."]
     if comparisons:
-        lines += ["", "## Comparisons (same test split)", "", "| run | entity micro F1 | relation micro F1 |", "|---|---|---|",
-                  f"| this model | {ent['micro']['f1']} | {rel['micro']['f1']} |"]
+        lines += ["", "## Comparisons (same data, same fine-tuning settings)", "",
+                  "| run | best dev entity F1 | test entity micro F1 | test relation micro F1 |", "|---|---|---|---|",
+                  f"| this model | {training.get('best_dev_entity_f1')} | {ent['micro']['f1']} | {rel['micro']['f1']} |"]
         for name, path in comparisons.items():
             other = _read(Path(path))
+            other_training = _read(Path(path).parent.parent / "training_summary.json") or {}
             if other:
-                lines.append(f"| {name} | {other['entities']['micro']['f1']} | {other['relations']['micro']['f1']} |")
+                lines.append(f"| {name} | {other_training.get('best_dev_entity_f1')} | {other['entities']['micro']['f1']} | "
+                             f"{other['relations']['micro']['f1']} |")
     lines += ["", "Full report: `eval/report.md` (confusion table, worst errors), `eval/report.json`, `eval/report.html`.",
               "", "## Limits", "",
               "- Trained on 112 documents, most written in this project in the style of real reports; real articles by other",
