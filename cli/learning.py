@@ -43,10 +43,11 @@ def train(
     patience: int = typer.Option(5, help="early stopping: epochs without dev F1 gain"),
     seed: int = typer.Option(13),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
+    entity_threshold: float = typer.Option(0.0, help="drop spans whose mean tag probability is lower (saved with the model)"),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
     config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr,
-                         augment_copies=augment_copies, patience=patience, seed=seed)
+                         augment_copies=augment_copies, patience=patience, seed=seed, entity_threshold=entity_threshold)
     summary = train_model([str(p) for p in train_files], [str(p) for p in dev_files], output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
 

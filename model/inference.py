@@ -135,7 +135,7 @@ class Predictor:
         for s, e, label, score in decode_bio(probs):
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)
-            if in_ranges(start, end, chrome):
+            if in_ranges(start, end, chrome) or score < self.config.entity_threshold:
                 continue  # facts found only in site chrome are not reported
             index_of[(clean_start, clean_end)] = len(out.entities)
             out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})

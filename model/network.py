@@ -37,6 +37,7 @@ class ZsieConfig:
     max_pair_distance: int = 160  # tokens between a relation's head and tail
     relation_width: int = 256
     relation_threshold: float = 0.5
+    entity_threshold: float = 0.0  # spans whose mean tag probability is lower are dropped; chosen on dev
     cpu_int8: bool = False  # dynamic int8 on CPU by default: set only when measured to lose <= 0.5 F1 points
     metrics: dict = field(default_factory=dict)  # test-split figures, filled by evaluation
 

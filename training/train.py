@@ -38,6 +38,7 @@ class TrainConfig:
     max_tokens: int = 254
     overlap: int = 64
     name: str = "zsie"
+    entity_threshold: float = 0.0  # saved with the model: spans scoring lower are dropped at inference
 
 
 def set_seed(seed: int) -> None:
@@ -46,7 +47,8 @@ def set_seed(seed: int) -> None:
 
 
 def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
-    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name)
+    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name,
+                      entity_threshold=config.entity_threshold)
     if config.base_model in SCRATCH_SIZES:
         tokenizer = build_char_tokenizer()
         model = ZsieModel.create(None, zcfg, scratch=scratch_config(config.base_model, len(tokenizer)))
