@@ -14,6 +14,7 @@ _FULLWIDTH_NUMERIC = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  #
 _FULLWIDTH_NUMERIC.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH_NUMERIC.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH_NUMERIC.update({"％": "%", "．": ".", "＋": "+", "－": "-", "\u3000": " ", "\xa0": " "})
+HALF_WIDTH = str.maketrans(_FULLWIDTH_NUMERIC)  # for str.translate where no offset map is needed
 
 
 @dataclass(frozen=True)

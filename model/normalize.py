@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from model.cleaning import HALF_WIDTH
+
 DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3, "四": 4,
           "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
@@ -21,7 +23,6 @@ _RANGE_SPLIT = re.compile(r"\s*(?:-|－|—|–|~|～|至|到)\s*")
 _NUMERIC = re.compile(r"[0-9.,，]+")
 
 
-_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {ord("．"): ord("."), ord("％"): ord("%"), ord("－"): ord("-")}
 
 
 class NormalizeError(ValueError):
@@ -30,7 +31,7 @@ class NormalizeError(ValueError):
 
 def parse_number(text: str) -> Decimal:
     """A number written in digits, Chinese numerals or both: 516, 1.2万, 三千五百, 十万零一千, 13万2, 两."""
-    text = text.strip().translate(_HALF_WIDTH).replace(",", "").replace("，", "")
+    text = text.strip().translate(HALF_WIDTH).replace(",", "").replace("，", "")
     if not text:
         raise NormalizeError("empty number")
     try:
@@ -141,7 +142,7 @@ def _strip_fillers(text: str) -> str:
 
 def parse_money(text: str) -> Money:
     """'800亿元' -> 80000000000 CNY; ranges give value (lower) and value_max (upper)."""
-    body, currency = _split_currency(text.strip().translate(_HALF_WIDTH))
+    body, currency = _split_currency(text.strip().translate(HALF_WIDTH))
     body = _strip_fillers(body)
     for word in GTE + LTE + APPROX:
         if body.startswith(word) and len(body) > len(word):
@@ -164,7 +165,7 @@ def parse_money(text: str) -> Money:
 
 def parse_count(text: str) -> int:
     """'516个' -> 516, '两个' -> 2, '32项' -> 32."""
-    body = _strip_fillers(re.sub(r"[个项批家宗件只]+$", "", text.strip().translate(_HALF_WIDTH)))
+    body = _strip_fillers(re.sub(r"[个项批家宗件只]+$", "", text.strip().translate(HALF_WIDTH)))
     value = parse_number(body)
     if value != value.to_integral_value():
         raise NormalizeError(f"not a whole count: {text!r}")
@@ -174,7 +175,7 @@ def parse_count(text: str) -> int:
 def parse_rate(text: str) -> tuple[str, str]:
     """(value, unit): '8.2%' -> ('8.2', 'percent'); '百分之十二' -> ('12', 'percent');
     '3.5个百分点' -> ('3.5', 'point'); '1.5倍' -> ('1.5', 'times')."""
-    body = text.strip().translate(_HALF_WIDTH)
+    body = text.strip().translate(HALF_WIDTH)
     unit = "percent"
     if body.endswith("个百分点") or body.endswith("百分点"):
         body, unit = re.sub(r"个?百分点$", "", body), "point"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import defaultdict
 
@@ -29,7 +30,7 @@ def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pa
         if mapped is None:
             continue
         cs, ce = mapped
-        toks = [t for t, s in enumerate(starts) if cs <= s < ce] if len(starts) < 64 else _tokens_in(starts, cs, ce)
+        toks = _tokens_in(starts, cs, ce)
         if not toks:
             continue
         label = ent["label"]
@@ -65,8 +66,7 @@ def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pa
 
 
 def _tokens_in(starts: list[int], cs: int, ce: int) -> list[int]:
-    import bisect
-
+    """Indices of the tokens starting inside [cs, ce) (starts are sorted)."""
     return list(range(bisect.bisect_left(starts, cs), bisect.bisect_left(starts, ce)))
 
 
