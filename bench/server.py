@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import statistics
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
 
 
 def free_port() -> int:

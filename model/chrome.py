@@ -35,6 +35,3 @@ def chrome_ranges(text: str) -> list[tuple[int, int]]:
             ranges.append((start, end))
     return ranges
 
-
-def in_ranges(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in ranges)

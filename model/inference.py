@@ -1,6 +1,8 @@
 """Batched inference: many documents -> entity spans and relations with offsets into the original texts.
 
-Windows of all documents are sorted by length and packed into batches under a token budget (dynamic
+Site chrome (menus, related-article lists, footers) is found first and never sent to the encoder: its
+facts are not reported, so reading it would only cost time. The rest of each document is cut into windows;
+windows of all documents are sorted by length and packed into batches under a token budget (dynamic
 padding). Each window's BIO probabilities are merged into its document by edge-distance weights; the
 relation head scores the candidate pairs of each window's own spans, and a relation survives when both of
 its spans survive the merge. Memory is bounded by the batch, plus one probability row per token.
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from model.chrome import chrome_ranges, in_ranges
+from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.decoding import TAGS, decode_bio, label_name
 from model.network import ZsieModel, candidate_pairs
@@ -46,6 +48,26 @@ def tokenize_document(tokenizer, text: str) -> tuple[list[int], list[tuple[int, 
     return [i for i, _ in pairs], [tuple(o) for _, o in pairs]
 
 
+def content_segments(clean: CleanText, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[start, end) token ranges outside site chrome, in order."""
+    chrome = chrome_ranges(clean.original)
+    segments: list[tuple[int, int]] = []
+    r, start = 0, None
+    for i, (char_start, _) in enumerate(offsets):
+        original = clean.origin[char_start]
+        while r < len(chrome) and chrome[r][1] <= original:
+            r += 1
+        inside = r < len(chrome) and chrome[r][0] <= original
+        if inside and start is not None:
+            segments.append((start, i))
+            start = None
+        elif not inside and start is None:
+            start = i
+    if start is not None:
+        segments.append((start, len(offsets)))
+    return segments
+
+
 def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256) -> list[list[int]]:
     """Indices grouped into batches: longest first, each batch's padded size within the token budget."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
@@ -77,9 +99,11 @@ class Predictor:
             clean = clean_text(text)
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
             docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids))))
-            for start, end in make_windows(offsets, clean.text, self.config.max_tokens, self.config.overlap):
-                if end > start:
-                    windows.append((d, start, end))
+            for seg_start, seg_end in content_segments(clean, offsets):
+                segment = offsets[seg_start:seg_end]
+                for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
+                    if end > start:
+                        windows.append((d, seg_start + start, seg_start + end))
         lengths = [end - start + 2 for _, start, end in windows]
         with torch.inference_mode():
             for batch in plan_batches(lengths, self.max_batch_tokens):
@@ -129,14 +153,13 @@ class Predictor:
         out = DocumentPrediction(clean=doc.clean)
         if not doc.ids:
             return out
-        probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
-        chrome = chrome_ranges(doc.clean.original)
+        probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]  # chrome tokens: all zero, decoded as O
         index_of = {}
         for s, e, label, score in decode_bio(probs):
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)
-            if in_ranges(start, end, chrome) or score < self.config.entity_threshold:
-                continue  # facts found only in site chrome are not reported
+            if score < self.config.entity_threshold:
+                continue
             index_of[(clean_start, clean_end)] = len(out.entities)
             out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})
         for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):

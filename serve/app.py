@@ -51,11 +51,11 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         ex = extractor or Extractor.load(settings.model_dir, device=settings.device, int8=settings.int8,
-                                         threads=settings.torch_threads)
+                                         threads=settings.torch_threads, max_batch_tokens=settings.max_batch_tokens)
         state["extractor"] = ex
-        budget = settings.max_batch_tokens * (8 if ex.device.type == "cuda" else 1)
-        ex.predictor.max_batch_tokens = budget
-        scheduler = BatchScheduler(run_batch, max_batch_chars=budget, max_wait_ms=settings.max_wait_ms,
+        if extractor is not None and settings.max_batch_tokens:
+            ex.predictor.max_batch_tokens = settings.max_batch_tokens
+        scheduler = BatchScheduler(run_batch, max_batch_chars=settings.batch_chars, max_wait_ms=settings.max_wait_ms,
                                    max_queue=settings.max_queue_documents, on_batch=on_batch,
                                    max_batch_documents=settings.batch_documents)
         scheduler.start()

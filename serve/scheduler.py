@@ -1,9 +1,10 @@
 """Micro-batching: documents of concurrent requests are gathered and run through the model together.
 
 Requests put their documents on a queue and await futures. One worker thread takes everything waiting (up
-to a token budget, waiting at most `max_wait_ms` for more), runs one `extract_many` over it (which packs
-the windows of all those documents into length-sorted batches) and resolves each future. The event loop
-never runs the model.
+to a character budget and a document count, waiting at most `max_wait_ms` for more; with 0 it takes just
+what queued while the model was busy, so a lone request never waits), runs one `extract_many` over it
+(which packs the windows of all those documents into length-sorted passes) and resolves each future. The
+event loop never runs the model.
 """
 
 from __future__ import annotations

@@ -14,9 +14,10 @@ class ServeSettings(BaseSettings):
     device: str = "auto"  # auto | cpu | cuda
     max_chars: int = 200_000  # per document
     max_batch_documents: int = 256  # per /v1/extract/batch request
-    max_batch_tokens: int = 8192  # per model pass (CUDA uses 8x this)
+    max_batch_tokens: int | None = None  # per model pass; None: the device's default (CPU 2,048, CUDA 65,536)
+    batch_chars: int = 32_000  # characters the scheduler gathers for one extract_many call
     batch_documents: int = 64  # documents per model pass; 1 turns batching off
-    max_wait_ms: float = 10.0  # how long the scheduler waits to fill a batch
+    max_wait_ms: float = 0.0  # extra wait to fill a batch; 0: take what queued while the model was busy
     max_queue_documents: int = 4096  # beyond this, requests are refused with 503
     torch_threads: int | None = None
     int8: bool | None = None  # None: the model's recorded default

@@ -11,11 +11,16 @@ def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     result = CliRunner().invoke(app, ["bench", "all", "--quick", "--model", str(tiny_model_dir), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     read = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in ("throughput", "quant", "scaling", "load", "memory")}
-    assert read["throughput"]["extractor"]["chars_per_s"] > 0 and read["throughput"]["ratio"] > 0
+    throughput = read["throughput"]
+    assert throughput["extractor"]["chars_per_s"] > 0 and throughput["ratio"] > 0 and throughput["ratio_fp32"] > 0
+    assert throughput["extractor_fp32"]["dtype"] == "float32" and throughput["hf_pipeline"]["docs_per_s"] > 0
     assert 0 <= read["quant"]["int8"]["entity_f1"] <= 1 and read["quant"]["speedup"] > 0
     assert set(read["scaling"]["sizes"]) == {"1000", "10000", "30000"}
     assert set(read["load"]["modes"]) == {"batching", "no_batching"}
     assert read["load"]["modes"]["batching"]["64"]["requests"] > 0
-    assert read["memory"]["rss_after_kb"] > 0
+    memory = read["memory"]
+    assert memory["rss_after_kb"] > 0 and memory["peak_rss_kb"] >= memory["rss_after_kb"]
+    assert [p["requests"] for p in memory["curve"]] == list(range(20, 201, 20))
+    assert read["load"]["in_process_docs_per_call"]["ratio"] > 0
     for data in read.values():
         assert data["machine"]["cores"] >= 1 and data["quick"] is True

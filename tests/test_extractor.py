@@ -90,6 +90,18 @@ def test_site_chrome_is_not_reported(extractor):
     assert "李红梅" not in {o["name"] for o in record["officials"]}
 
 
+def test_chrome_is_never_sent_to_the_encoder():
+    from model.cleaning import clean_text
+    from model.inference import content_segments
+
+    text = "首页 > 新闻中心 > 正文\n市长李红梅主持会议。\n上一篇：某某新闻\n签约项目12个。\n相关阅读\n书记王某调研\n"
+    clean = clean_text(text)
+    offsets = [(i, i + 1) for i in range(len(clean.text))]  # one token per character
+    kept = "".join(clean.text[s:e] for s, e in content_segments(clean, offsets))
+    assert kept == "市长李红梅主持会议。\n签约项目12个。\n"
+    assert content_segments(clean_text("相关阅读\n书记王某调研"), [(i, i + 1) for i in range(11)]) == []
+
+
 def test_doc_date_resolves_relative_periods(extractor):
     from datetime import date
 

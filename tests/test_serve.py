@@ -108,6 +108,38 @@ def test_concurrent_requests_share_a_batch(extractor):
         assert scheduler.batches_run < 1 + 8  # warm-up is not on the scheduler; 8 requests in fewer batches
 
 
+def test_without_a_wait_documents_queued_during_a_pass_share_the_next_one():
+    import asyncio
+
+    from serve.scheduler import BatchScheduler
+
+    release = threading.Event()
+    sizes = []
+
+    def run_batch(docs):
+        sizes.append(len(docs))
+        if len(sizes) == 1:
+            release.wait(5)  # the first pass is slow; the others queue behind it
+        return [f"r{d}" for d in docs]
+
+    scheduler = BatchScheduler(run_batch, max_batch_chars=10_000, max_wait_ms=0)
+    scheduler.start()
+
+    async def main():
+        first = asyncio.create_task(scheduler.submit([0]))
+        while not sizes:
+            await asyncio.sleep(0.01)
+        rest = [asyncio.create_task(scheduler.submit([i])) for i in range(1, 6)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await first, [await r for r in rest]
+
+    first, rest = asyncio.run(main())
+    scheduler.stop()
+    assert first == ["r0"] and rest == [[f"r{i}"] for i in range(1, 6)]
+    assert sizes == [1, 5]  # a lone request did not wait; the five that queued ran as one pass
+
+
 def test_timeout_is_504_and_the_server_keeps_serving(extractor):
     with make_client(extractor, request_timeout_s=0.000001) as c:
         response = c.post("/v1/extract", json={"text": tiny_docs()[0]["text"] * 20})

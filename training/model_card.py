@@ -99,7 +99,7 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
             lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
     lines += ["", "Full report: `eval/report.md` (confusion table, worst errors), `eval/report.json`, `eval/report.html`.",
               "", "## Limits", "",
-              "- Trained on 112 documents, most written in this project in the style of real reports; real articles by other",
+              f"- Trained on {training.get('train_documents', 'the')} documents, most written in this project in the style of real reports; real articles by other",
               "  writers (e.g. older reports with different phrasing) score lower.",
               "- The character vocabulary is GB2312: rarer characters in names become [UNK] (the context still helps).", ""]
     card = model_dir / "MODEL_CARD.md"
