@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 
 from corpus.doccano import load_documents
+from model.chrome import chrome_ranges
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,9 +28,19 @@ def bench_documents(n: int) -> list[str]:
     return (texts * (n // len(texts) + 1))[:n]
 
 
+def without_chrome(text: str) -> str:
+    """The text less its site chrome (a related-articles header mid-document would make the rest chrome)."""
+    kept, pos = [], 0
+    for start, end in chrome_ranges(text):
+        kept.append(text[pos:start])
+        pos = end
+    kept.append(text[pos:])
+    return "".join(kept)
+
+
 def long_document(chars: int) -> str:
-    """One document of exactly `chars` characters built from corpus texts."""
-    texts = corpus_texts()
+    """One document of exactly `chars` characters built from corpus texts, all of it article text."""
+    texts = [without_chrome(t) for t in corpus_texts()]
     pieces, total = [], 0
     while total < chars:
         for text in texts:

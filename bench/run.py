@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.common import ROOT, machine
 
-BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory")
+BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory", "profile")
 README = ROOT / "bench" / "README.md"
 TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
 
@@ -49,6 +49,9 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
         rows.append(("load", f"32 clients: {on['32']['requests_per_s']} req/s batched vs {r['modes']['no_batching']['32']['requests_per_s']} unbatched ({r['batching_speedup_at_32']}x; in-process 64 docs per call vs 1: {r['in_process_docs_per_call']['ratio']}x); errors at 64: {r['errors_at_64']}", ">= 2x, 0 errors", str(r["batching_speedup_at_32"] >= 2 and r["errors_at_64"] == 0)))
     if (r := load("memory")):
         rows.append(("memory", f"RSS {r['rss_before_kb'] // 1024} -> {r['rss_after_kb'] // 1024} MiB over {r['requests']} requests ({100 * r['rss_growth']:.1f}%; second half {100 * r['rss_growth_second_half']:.1f}%), after a {r['warmup_requests']}-request warm-up from {r['rss_at_start_kb'] // 1024} MiB; peak {r['peak_rss_kb'] // 1024} MiB", "< 10%", str(r["rss_growth"] < 0.10)))
+    if (r := load("profile")):
+        shares = ", ".join(f"{k} {100 * v['share']:.0f}%" for k, v in r["stages"].items())
+        rows.append(("profile", f"{r['dtype']}, {r['documents']} documents: {shares}", "", ""))
     return rows
 
 

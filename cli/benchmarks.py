@@ -9,7 +9,7 @@ import typer
 
 
 def bench(
-    which: str = typer.Argument("all", help="throughput | quant | scaling | load | memory | all"),
+    which: str = typer.Argument("all", help="throughput | quant | scaling | load | memory | profile | all"),
     quick: bool = typer.Option(False, "--quick", help="small sizes: every benchmark in minutes"),
     output: Path = typer.Option(Path("bench/results"), "--output", "-o"),
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),

@@ -7,6 +7,7 @@ found in the cleaned text maps back to exact offsets in the original.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 NOISE = frozenset("□■㊣✅●◆◇★☆▲△▼▽※\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufffd")
@@ -36,19 +37,20 @@ class CleanText:
         return (lo, hi) if hi > lo else None
 
 
-def _is_dropped(ch: str) -> bool:
-    if ch in NOISE:
-        return True
-    code = ord(ch)
-    return (code < 0x20 and ch not in "\n\t") or 0x7F <= code < 0xA0
+# Characters dropped: noise symbols, and control characters other than newline and tab.
+_DROPPED = re.compile("[" + re.escape("".join(sorted(NOISE))) + "\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(original: str) -> CleanText:
-    chars: list[str] = []
+    text = original.translate(HALF_WIDTH)  # one character for one: offsets unchanged
+    dropped = [m.start() for m in _DROPPED.finditer(original)]
+    if not dropped:
+        return CleanText(original=original, text=text, origin=tuple(range(len(original))))
     origin: list[int] = []
-    for index, ch in enumerate(original):
-        if _is_dropped(ch):
-            continue
-        chars.append(_FULLWIDTH_NUMERIC.get(ch, ch))
-        origin.append(index)
-    return CleanText(original=original, text="".join(chars), origin=tuple(origin))
+    pieces: list[str] = []
+    start = 0
+    for index in dropped + [len(original)]:
+        origin.extend(range(start, index))
+        pieces.append(text[start:index])
+        start = index + 1
+    return CleanText(original=original, text="".join(pieces), origin=tuple(origin))

@@ -10,7 +10,7 @@ from cli.main import app
 def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     result = CliRunner().invoke(app, ["bench", "all", "--quick", "--model", str(tiny_model_dir), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    read = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in ("throughput", "quant", "scaling", "load", "memory")}
+    read = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in ("throughput", "quant", "scaling", "load", "memory", "profile")}
     throughput = read["throughput"]
     assert throughput["extractor"]["chars_per_s"] > 0 and throughput["ratio"] > 0 and throughput["ratio_fp32"] > 0
     assert throughput["extractor_fp32"]["dtype"] == "float32" and throughput["hf_pipeline"]["docs_per_s"] > 0
@@ -22,5 +22,15 @@ def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     assert memory["rss_after_kb"] > 0 and memory["peak_rss_kb"] >= memory["rss_after_kb"]
     assert [p["requests"] for p in memory["curve"]] == list(range(20, 201, 20))
     assert read["load"]["in_process_docs_per_call"]["ratio"] > 0
+    profile = read["profile"]
+    assert 0 < profile["stages"]["encoder"]["share"] <= 1 and profile["top_own_time"]
     for data in read.values():
         assert data["machine"]["cores"] >= 1 and data["quick"] is True
+
+
+def test_long_documents_are_article_text_not_chrome():
+    from bench.common import long_document
+    from model.chrome import chrome_ranges
+
+    text = long_document(30_000)
+    assert len(text) == 30_000 and chrome_ranges(text) == []  # chrome would be skipped, not timed
