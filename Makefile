@@ -26,7 +26,8 @@ annotations: $(STAMP)
 model: $(STAMP)
 	$(VENV)/bin/zsie train --train annotations/train.jsonl --dev annotations/dev.jsonl \
 		--base-model models/encoder-small-mlm --output models/zsie-small --epochs 20 --augment-copies 1 --patience 5 --lr 1e-3 --batch-size 8 \
-		--entity-threshold 0.9
+		--entity-threshold 0.6
+	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/dev.jsonl --sweep-thresholds --output models/zsie-small
 	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/test.jsonl --output models/zsie-small/eval
 	$(VENV)/bin/zsie model-card models/zsie-small --compare "no pretraining=runs/scratch-small/eval/report.json"
 

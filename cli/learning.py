@@ -56,10 +56,24 @@ def evaluate(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     data: list[Path] = typer.Option(..., "--data", help="doccano JSONL; repeatable"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write report.json, report.md, report.html here"),
+    sweep: bool = typer.Option(False, "--sweep-thresholds", help="instead: micro F1 at entity score thresholds 0-0.95 "
+                               "(use on dev; writes OUTPUT/threshold_sweep.json)"),
 ) -> None:
     """Per-label P/R/F1 (seqeval strict IOB2), relation P/R/F1, confusion table and worst errors."""
     from model.bundled import resolve_model_dir
 
+    if sweep:
+        from training.evaluate import threshold_sweep
+
+        result = threshold_sweep(resolve_model_dir(model), [str(p) for p in data], [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
+        typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}")
+        for row in result["rows"]:
+            typer.echo(f"{row['threshold']:<10}{row['entity_micro_f1']:>10.4f}{row['relation_micro_f1']:>12.4f}")
+        typer.echo(f"best: {result['best_threshold']}")
+        if output is not None:
+            output.mkdir(parents=True, exist_ok=True)
+            (output / "threshold_sweep.json").write_text(json.dumps(result, indent=2))
+        return
     report = evaluate_model(resolve_model_dir(model), [str(p) for p in data], output)
     ent = report["entities"]
     typer.echo(f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")

@@ -36,6 +36,7 @@ class _Doc:
     offsets: list[tuple[int, int]]
     probs: torch.Tensor
     weights: torch.Tensor
+    segments: list[tuple[int, int]]  # token ranges outside site chrome
     relation_votes: dict = field(default_factory=dict)  # (head chars, tail chars, type) -> score
 
 
@@ -68,14 +69,16 @@ def content_segments(clean: CleanText, offsets: list[tuple[int, int]]) -> list[t
     return segments
 
 
-def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256) -> list[list[int]]:
-    """Indices grouped into batches: longest first, each batch's padded size within the token budget."""
+def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256, min_fill: float = 0.0) -> list[list[int]]:
+    """Indices grouped into batches: longest first, each batch's padded size within the token budget, and
+    no window shorter than `min_fill` of its batch's width (padding is wasted compute)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     batches: list[list[int]] = []
     current: list[int] = []
     for index in order:
         width = lengths[current[0]] if current else lengths[index]
-        if current and (width * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size):
+        if current and (width * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
+                        or lengths[index] < min_fill * width):
             batches.append(current)
             current = []
         current.append(index)
@@ -85,11 +88,12 @@ def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int 
 
 
 class Predictor:
-    def __init__(self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192):
+    def __init__(self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192, min_fill: float = 0.0):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.device = torch.device(device)
         self.max_batch_tokens = max_batch_tokens
+        self.min_fill = min_fill
         self.config = model.config
 
     def predict(self, texts: list[str]) -> list[DocumentPrediction]:
@@ -98,15 +102,16 @@ class Predictor:
         for d, text in enumerate(texts):
             clean = clean_text(text)
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
-            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids))))
-            for seg_start, seg_end in content_segments(clean, offsets):
+            segments = content_segments(clean, offsets)
+            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids)), segments))
+            for seg_start, seg_end in segments:
                 segment = offsets[seg_start:seg_end]
                 for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
                     if end > start:
                         windows.append((d, seg_start + start, seg_start + end))
         lengths = [end - start + 2 for _, start, end in windows]
         with torch.inference_mode():
-            for batch in plan_batches(lengths, self.max_batch_tokens):
+            for batch in plan_batches(lengths, self.max_batch_tokens, min_fill=self.min_fill):
                 self._run_batch([windows[i] for i in batch], docs)
         return [self._finish(doc) for doc in docs]
 
@@ -153,9 +158,11 @@ class Predictor:
         out = DocumentPrediction(clean=doc.clean)
         if not doc.ids:
             return out
-        probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]  # chrome tokens: all zero, decoded as O
+        probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
         index_of = {}
-        for s, e, label, score in decode_bio(probs):
+        spans = [(seg_start + s, seg_start + e, label, score) for seg_start, seg_end in doc.segments
+                 for s, e, label, score in decode_bio(probs[seg_start:seg_end])]  # no span bridges chrome
+        for s, e, label, score in spans:
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)
             if score < self.config.entity_threshold:

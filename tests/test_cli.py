@@ -83,3 +83,12 @@ def test_missing_model_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["extract", "--model", str(tmp_path)], input="x")
     assert result.exit_code != 0
     assert "no zsie model" in str(result.exception)
+
+
+def test_evaluate_sweeps_entity_thresholds_into_json(tiny_model_dir, tmp_path):
+    data = tmp_path / "dev.jsonl"
+    write_jsonl(tiny_docs(), data)
+    result = runner.invoke(app, ["evaluate", "--model", str(tiny_model_dir), "--data", str(data), "--sweep-thresholds", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    sweep = json.loads((tmp_path / "threshold_sweep.json").read_text())
+    assert [r["threshold"] for r in sweep["rows"]][:2] == [0.0, 0.5] and "best:" in result.output

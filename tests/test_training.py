@@ -8,7 +8,7 @@ from transformers import BertConfig, BertModel, pipeline
 
 from corpus.doccano import write_jsonl
 from model.inference import Predictor
-from model.network import ZsieModel
+from model.network import ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from tests.tiny_corpus import tiny_docs
 from training.evaluate import evaluate
@@ -117,3 +117,14 @@ def test_base_model_with_short_positions_is_refused(tiny_file, tmp_path):
 def test_not_a_model_directory_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="not a zsie model"):
         ZsieModel.load(tmp_path)
+
+
+def test_threshold_sweep_scores_each_threshold_from_one_pass(tiny_model_dir, tiny_file):
+    from training.evaluate import evaluate, threshold_sweep
+
+    result = threshold_sweep(tiny_model_dir, [tiny_file], [0.0, 0.5, 1.01])
+    f1 = {row["threshold"]: row["entity_micro_f1"] for row in result["rows"]}
+    assert f1[1.01] == 0.0  # nothing survives a threshold above every score
+    assert result["best_threshold"] in (0.0, 0.5) and f1[result["best_threshold"]] > 0.5
+    assert ZsieConfig.load(tiny_model_dir).entity_threshold == 0.0  # so evaluate() keeps every span too
+    assert abs(f1[0.0] - evaluate(tiny_model_dir, [tiny_file])["entities"]["micro"]["f1"]) < 1e-9

@@ -39,12 +39,39 @@ def test_batches_respect_the_token_budget_and_keep_every_item():
     assert [lengths[i] for i in batches[0]] == [256, 256]  # longest first, so padding stays small
 
 
-def test_decoding_repairs_stray_inside_tags():
+def test_batches_can_refuse_padding_beyond_a_fill_ratio():
+    lengths = [256, 250, 240, 200, 128, 120, 7]
+    batches = plan_batches(lengths, max_batch_tokens=4096, min_fill=0.9)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        width = max(lengths[i] for i in batch)
+        assert all(lengths[i] >= 0.9 * width for i in batch)
+    assert [[lengths[i] for i in b] for b in batches] == [[256, 250, 240], [200], [128, 120], [7]]
+    assert len(plan_batches(lengths, max_batch_tokens=4096)) == 1  # without it, one padded pass
+
+
+def _probs(rows):
     tags = bio_tags()
-    seq = ["B-PERSON", "I-PERSON", "O", "I-AMOUNT", "I-AMOUNT", "B-RATE", "I-DATE"]
-    probs = torch.zeros(len(seq), len(tags))
-    for i, tag in enumerate(seq):
-        probs[i, tags.index(tag)] = 1.0
-    spans = [(s, e, lab) for s, e, lab, _ in decode_bio(probs)]
+    probs = torch.full((len(rows), len(tags)), 0.001)
+    for i, row in enumerate(rows):
+        for tag, p in row.items():
+            probs[i, tags.index(tag)] = p
+    return probs
+
+
+def test_decoding_keeps_a_name_whole_when_one_character_is_uncertain():
     from model.labels import ENTITY_LABELS as L
-    assert spans == [(0, 2, L.index("PERSON")), (3, 5, L.index("AMOUNT")), (5, 6, L.index("RATE")), (6, 7, L.index("DATE"))]
+
+    # argmax alone: 王 (B), 建 (O, narrowly), 国 (I): a name broken in two
+    probs = _probs([{"B-PERSON": 0.9}, {"O": 0.5, "I-PERSON": 0.45}, {"I-PERSON": 0.9}, {"O": 0.95}])
+    assert [(s, e, lab) for s, e, lab, _ in decode_bio(probs)] == [(0, 3, L.index("PERSON"))]
+
+
+def test_decoding_never_starts_a_span_with_an_inside_tag():
+    from model.labels import ENTITY_LABELS as L
+
+    probs = _probs([{"O": 0.9}, {"I-AMOUNT": 0.6, "B-AMOUNT": 0.35}, {"I-AMOUNT": 0.9}, {"B-RATE": 0.9}, {"I-DATE": 0.6, "O": 0.3}])
+    spans = decode_bio(probs)
+    assert [(s, e, lab) for s, e, lab, _ in spans] == [(1, 3, L.index("AMOUNT")), (3, 4, L.index("RATE"))]
+    assert abs(spans[0][3] - (0.35 + 0.9) / 2) < 1e-6  # the score is that of the decoded tags
+
