@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from model.cleaning import NOISE
+
 # A line that opens a list of other articles: everything after it is chrome.
 _LIST_HEADERS = re.compile(
     r"^\s*[【\[]?(相关内容|热门资讯|相关阅读|推荐阅读|相关新闻|相关文章|热点推荐|猜你喜欢|热门推荐|延伸阅读|更多阅读|最新资讯|今日推荐|热门文章|精彩推荐)[】\]]?\s*[:：]?\s*$"
@@ -21,13 +23,17 @@ _CHROME_LINES = re.compile(
 )
 
 
+_WITHOUT_NOISE = {ord(ch): None for ch in NOISE}  # "□□上一篇" is still a prev/next line
+
+
 def chrome_ranges(text: str) -> list[tuple[int, int]]:
     """[start, end) ranges of chrome lines and trailing related-article lists."""
     ranges: list[tuple[int, int]] = []
     pos = 0
-    for line in text.splitlines(keepends=True):
-        start, end = pos, pos + len(line)
+    for raw in text.splitlines(keepends=True):
+        start, end = pos, pos + len(raw)
         pos = end
+        line = raw.translate(_WITHOUT_NOISE)
         if _LIST_HEADERS.match(line):
             ranges.append((start, len(text)))
             break

@@ -37,3 +37,9 @@ def test_chrome_tails_and_lines_are_found():
     assert any(c.startswith("上一篇") for c in covered)
     assert covered[-1].startswith("相关阅读") and covered[-1].endswith("50亿元\n")
     assert not any("100亿元" in c or "责任编辑" in c for c in covered)
+
+
+def test_noise_before_a_chrome_keyword_does_not_hide_the_line():
+    text = "正文：签约100亿元。\n□□上一篇：甲\n✅相关阅读\n某地签约50亿元\n"
+    covered = [text[s:e] for s, e in chrome_ranges(text)]
+    assert covered == ["□□上一篇：甲\n", "✅相关阅读\n某地签约50亿元\n"]

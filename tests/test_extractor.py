@@ -116,3 +116,16 @@ def test_bad_input_types_are_refused(extractor):
         extractor.extract_many([{"id": "x"}])
     with pytest.raises(ValueError):
         extractor.extract_many(["x"], batch_size=0)
+
+
+def test_a_document_at_the_service_limit_keeps_every_offset_exact(extractor):
+    """200,000 characters (the service's default limit) of noisy text with chrome lines in between."""
+    piece = "\n".join(d["text"] for d in tiny_docs()) + "\n□□上一篇：某某新闻\n"
+    text = (piece * (200_000 // len(piece) + 1))[:200_000]
+    record = extractor.extract(text)
+    assert len(record["entities"]) > 1000  # found all along the text, not only in the first windows
+    assert max(e["start"] for e in record["entities"]) > 190_000
+    for entity in record["entities"]:
+        assert 0 <= entity["start"] < entity["end"] <= len(text)
+        assert entity["text"] == text[entity["start"]:entity["end"]] and "□" not in entity["text"]
+        assert "上一篇" not in entity["text"]
