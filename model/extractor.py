@@ -55,8 +55,15 @@ def pick_device(requested: str) -> torch.device:
     return torch.device("cpu")
 
 
+def pass_settings(device: torch.device, max_batch_tokens: int | None = None) -> tuple[int, float]:
+    """(tokens per model pass, least fill of a pass) for a device: small dense passes on the CPU, wide ones on CUDA."""
+    if device.type == "cuda":
+        return max_batch_tokens or CUDA_BATCH_TOKENS, 0.0
+    return max_batch_tokens or CPU_BATCH_TOKENS, CPU_MIN_FILL
+
+
 class Extractor:
-    def __init__(self, model: ZsieModel, tokenizer, device: torch.device, max_batch_tokens: int, quantized: bool,
+    def __init__(self, model: ZsieModel, tokenizer, device: torch.device, max_batch_tokens: int | None, quantized: bool,
                  model_dir: Path):
         self.model = model
         self.tokenizer = tokenizer
@@ -64,8 +71,8 @@ class Extractor:
         self.quantized = quantized
         self.model_dir = model_dir
         self.dtype = "int8" if quantized else ("float16" if device.type == "cuda" else "float32")
-        self.predictor = Predictor(model, tokenizer, device=str(device), max_batch_tokens=max_batch_tokens,
-                                   min_fill=CPU_MIN_FILL if device.type == "cpu" else 0.0)
+        budget, min_fill = pass_settings(device, max_batch_tokens)
+        self.predictor = Predictor(model, tokenizer, device=str(device), max_batch_tokens=budget, min_fill=min_fill)
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto", int8: bool | None = None,
@@ -81,14 +88,12 @@ class Extractor:
         quantized = False
         if target.type == "cuda":
             model = model.to(target).half()
-            budget = max_batch_tokens or CUDA_BATCH_TOKENS
         else:
             use_int8 = model.config.cpu_int8 if int8 is None else int8
             if use_int8:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
                 quantized = True
-            budget = max_batch_tokens or CPU_BATCH_TOKENS
-        return cls(model, tokenizer, target, budget, quantized, directory)
+        return cls(model, tokenizer, target, max_batch_tokens, quantized, directory)
 
     @property
     def name(self) -> str:

@@ -43,3 +43,26 @@ def test_cuda_path_runs_fp16_and_matches_cpu(tiny_model_dir):
     a = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in cpu.extract_many(texts)]
     b = [[(e["start"], e["end"], e["label"]) for e in r["entities"]] for r in gpu.extract_many(texts, batch_size=50)]
     assert a == b
+
+
+def test_gpu_pass_settings_pack_many_documents_per_pass_with_the_same_results(tiny_model_dir, monkeypatch):
+    """The CUDA path's batching, run on the CPU: wide passes across documents, identical spans."""
+    from model.extractor import pass_settings
+    from model.inference import Predictor
+
+    extractor = Extractor.load(tiny_model_dir, device="cpu", int8=False)
+    texts = ["市委书记王建国出席会议。全市新签约项目516个，计划投资总额753亿元。" * k for k in range(1, 40)]
+    results, passes = {}, {}
+    for name, device in (("cpu", torch.device("cpu")), ("cuda", torch.device("cuda"))):
+        budget, min_fill = pass_settings(device)
+        predictor = Predictor(extractor.model, extractor.tokenizer, device="cpu", max_batch_tokens=budget, min_fill=min_fill)
+        calls = []
+        real_encode = extractor.model.encode
+        monkeypatch.setattr(extractor.model, "encode", lambda ids, mask: calls.append(ids.shape) or real_encode(ids, mask))
+        results[name] = [[(e["start"], e["end"], e["label"]) for e in p.entities] for p in predictor.predict(texts)]
+        passes[name] = calls
+        monkeypatch.undo()
+    assert results["cuda"] == results["cpu"]
+    assert len(passes["cuda"]) < len(passes["cpu"]) / 4  # many documents' windows share a pass
+    assert max(shape[0] * shape[1] for shape in passes["cuda"]) <= pass_settings(torch.device("cuda"))[0]
+    assert all(shape[0] * shape[1] <= 2048 for shape in passes["cpu"])
