@@ -25,7 +25,7 @@ annotations: $(STAMP)
 # The bundled model: fine-tune the committed pretrained encoder, evaluate on the test split, write the card.
 model: $(STAMP)
 	$(VENV)/bin/zsie train --train annotations/train.jsonl --dev annotations/dev.jsonl \
-		--base-model models/encoder-small-mlm --output models/zsie-small --epochs 20 --augment-copies 1 --patience 5 --lr 1e-3 --batch-size 8 \
+		--base-model models/encoder-small-mlm --output models/zsie-small --epochs 20 --augment-copies 2 --patience 5 --lr 1e-3 --batch-size 8 \
 		--entity-threshold 0.6
 	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/dev.jsonl --sweep-thresholds --output models/zsie-small
 	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/test.jsonl --output models/zsie-small/eval
@@ -38,5 +38,5 @@ encoder: $(STAMP)
 # The comparison run: the same fine-tuning from a randomly initialised encoder.
 baseline: $(STAMP)
 	$(VENV)/bin/zsie train --train annotations/train.jsonl --dev annotations/dev.jsonl \
-		--base-model scratch-small --output runs/scratch-small --epochs 20 --augment-copies 1 --patience 5 --lr 1e-3 --batch-size 8
+		--base-model scratch-small --output runs/scratch-small --epochs 20 --augment-copies 2 --patience 5 --lr 1e-3 --batch-size 8
 	$(VENV)/bin/zsie evaluate --model runs/scratch-small --data annotations/test.jsonl --output runs/scratch-small/eval

@@ -67,6 +67,9 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
         chosen = f" (chosen on {sweep['documents']} dev documents, `zsie evaluate --sweep-thresholds`: entity micro F1 {figures})"
     lines.append(f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
                  f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}.")
+    if config.cpu_int8:
+        lines.append("- On the CPU it runs with dynamic int8 by default (`cpu_int8`), set after `zsie bench quant` measured "
+                     "its speed and F1 against fp32 (`bench/results/quant.json`).")
     lines += ["", f"## Test split ({report['documents']} documents: the 5 seed articles + written documents), strict", "",
               "| label | precision | recall | F1 | support | target |", "|---|---|---|---|---|---|"]
     for label, row in ent["per_label"].items():
