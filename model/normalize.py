@@ -20,9 +20,7 @@ GTE = ("超过", "超", "逾", "以上", "余", "多", "过", "突破", "不低�
 LTE = ("不到", "不足", "近", "以下", "以内", "不超过", "最多", "接近")
 APPROX = ("约", "左右", "大约", "上下", "近乎")
 _RANGE_SPLIT = re.compile(r"\s*(?:-|－|—|–|~|～|至|到)\s*")
-_NUMERIC = re.compile(r"[0-9.,，]+")
-
-
+_NUMERIC = re.compile(r"[0-9.]+")
 
 
 class NormalizeError(ValueError):
@@ -50,9 +48,9 @@ def parse_number(text: str) -> Decimal:
     while i < len(text):
         ch = text[i]
         match = _NUMERIC.match(text, i)
-        if match and ch not in "，,":
+        if match:
             try:
-                current = Decimal(match.group().replace(",", "").replace("，", ""))
+                current = Decimal(match.group())
             except InvalidOperation:
                 raise NormalizeError(f"not a number: {text!r}") from None
             i = match.end()

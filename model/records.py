@@ -54,6 +54,10 @@ def _verbs(segment: str) -> list[str]:
     return [v for _, v in hits]
 
 
+def _position(ent: dict) -> dict:
+    return {"text": ent["text"], "start": ent["start"], "end": ent["end"]}
+
+
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -102,7 +106,7 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
                 money = parse_money(surface)
             except NormalizeError:
                 continue
-            amounts.append({"text": ent["text"], "start": ent["start"], "end": ent["end"], "value": money.value,
+            amounts.append({**_position(ent), "value": money.value,
                             "value_max": money.value_max, "currency": money.currency,
                             "qualifier": find_qualifier(before, surface, after),
                             "metric": metric_of(index, "amount_of"), "period": period_of(index)})
@@ -112,7 +116,7 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
                 value = parse_count(surface)
             except NormalizeError:
                 continue
-            counts.append({"text": ent["text"], "start": ent["start"], "end": ent["end"], "value": value,
+            counts.append({**_position(ent), "value": value,
                            "qualifier": find_qualifier(before, surface, after),
                            "counted": metric_of(index, "count_of"), "period": period_of(index)})
         elif label == "RATE":
@@ -120,7 +124,7 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
                 value, unit = parse_rate(surface)
             except NormalizeError:
                 continue
-            rates.append({"text": ent["text"], "start": ent["start"], "end": ent["end"], "value": value, "unit": unit,
+            rates.append({**_position(ent), "value": value, "unit": unit,
                           "metric": metric_of(index, "rate_of"), "period": period_of(index)})
         elif label == "STRATEGY":
             strategies.setdefault(surface, {"name": surface, "mentions": []})["mentions"].append([ent["start"], ent["end"]])
