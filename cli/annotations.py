@@ -89,3 +89,32 @@ def consistency(
     for row in rows[:limit]:
         typer.echo(f"{row['surface']}\tannotated {row['labels']}\tunannotated {row['unannotated']}")
     typer.echo(f"{len(rows)} surface(s) with a disagreement")
+
+
+@app.command()
+def draft(
+    output: Path = typer.Option(Path("annotations/drafts"), "--output", "-o", help="folder for the draft markup files"),
+    topic: int = typer.Option(140, help="on-topic inews articles to choose"),
+    distractors: int = typer.Option(25, help="near-topic distractors to choose"),
+    batches: int = typer.Option(7, help="markup files to spread the articles over"),
+    model: Path | None = typer.Option(None, help="model that pre-annotates (default: the bundled model)"),
+) -> None:
+    """Choose real inews articles by topic and write draft markup (text unchanged, model spans) to correct."""
+    from corpus.draft import draft_document
+    from corpus.inews import choose, inews_text
+    from model import Extractor
+
+    chosen, near = choose(topic, distractors)
+    items = [(c, "topic") for c in chosen] + [(c, "distractor") for c in near]
+    extractor = Extractor.load(model, device="cpu")
+    texts = [inews_text(c.ref) for c, _ in items]
+    predictions = extractor.predictor.predict(texts)
+    output.mkdir(parents=True, exist_ok=True)
+    files: dict[int, list[str]] = {}
+    for n, ((cand, kind), text, pred) in enumerate(zip(items, texts, predictions)):
+        doc_id = "inews_" + cand.ref.replace(":", "_")
+        meta = {"source": "inews", "source_ref": cand.ref, "kind": kind}
+        files.setdefault(n % batches, []).append(draft_document(doc_id, text, meta, pred.entities, pred.relations))
+    for b, docs in files.items():
+        (output / f"real_{b + 1}.md").write_text("\n".join(docs), encoding="utf-8")
+    typer.echo(f"{len(items)} article(s) in {len(files)} file(s) under {output}")

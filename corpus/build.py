@@ -11,7 +11,52 @@ from corpus.markup import MarkupDocument, parse_markup_file
 from corpus.validate import validate_document
 
 SPLITS = ("train", "dev", "test")
-DEV_SHARE = TEST_SHARE = 0.15
+# (dev, test) shares per source: real articles are what the model must read, so more of them are held out.
+SHARES = {"written": (0.15, 0.15), "inews": (0.20, 0.25)}
+SOURCES = ("seed", "inews", "written")
+
+
+def source_of(doc: MarkupDocument) -> tuple[str, str | None]:
+    """(source, source_ref) from a document's header: `source=inews source_ref=train:12`, a seed file name
+    (`source=000_….txt`: a seed article), or nothing (written in this project)."""
+    source = doc.meta.get("source", "written")
+    if source.endswith(".txt"):
+        return "seed", source
+    if source not in SOURCES:
+        raise ValueError(f"{doc.id}: source must be one of {', '.join(SOURCES)} or a seed file, not {source!r}")
+    return source, doc.meta.get("source_ref")
+
+
+def check_source_text(doc: MarkupDocument) -> list[str]:
+    """An inews document's text must be the package's title + newline + content, unchanged (markup drops the
+    text's final newlines, which are restored from the package). Nothing to check when the package is absent."""
+    from corpus.inews import available, inews_text
+
+    source, ref = source_of(doc)
+    if source != "inews":
+        return []
+    if not ref:
+        return ["an inews document needs source_ref=<split>:<index>"]
+    if not available():
+        return []
+    try:
+        original = inews_text(ref)
+    except ValueError as err:
+        return [str(err)]
+    if original.rstrip("\n") == doc.text.rstrip("\n"):
+        doc.text = original
+        return []
+    at = next((i for i, (a, b) in enumerate(zip(original, doc.text)) if a != b), min(len(original), len(doc.text)))
+    return [f"text differs from inews {ref} at character {at}: package {original[at:at + 20]!r}, "
+            f"markup {doc.text[at:at + 20]!r}"]
+
+
+def to_jsonl(doc: MarkupDocument) -> dict:
+    source, ref = source_of(doc)
+    out = {"id": doc.id, "source": source}
+    if ref:
+        out["source_ref"] = ref
+    return out | {k: v for k, v in doc.to_doccano().items() if k != "id"}
 
 
 def markup_files(src_dir: str | Path) -> list[Path]:
@@ -25,19 +70,22 @@ def markup_files(src_dir: str | Path) -> list[Path]:
 
 
 def assign_splits(docs: list[MarkupDocument], group_of) -> dict[str, str]:
-    """doc id -> split. Seeds go to test; other documents are split ~70/15/15 within each group
-    (authoring batch), ordered by a hash of the id so the split is fixed and independent of file order."""
-    groups: dict[str, list[str]] = defaultdict(list)
+    """doc id -> split. Seeds go to test; written documents are split ~70/15/15 within each group (authoring
+    batch), inews articles ~55/20/25 as one group, ordered by a hash of the id so the split is fixed and
+    independent of file order."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     split: dict[str, str] = {}
     for doc in docs:
-        if doc.meta.get("source", "written") != "written":
+        source, _ = source_of(doc)
+        if source == "seed":
             split[doc.id] = "test"
         else:
-            groups[group_of(doc)].append(doc.id)
-    for ids in groups.values():
+            groups[(source, group_of(doc) if source == "written" else source)].append(doc.id)
+    for (source, _), ids in groups.items():
+        dev_share, test_share = SHARES[source]
         ordered = sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())
-        n_test = round(len(ordered) * TEST_SHARE)
-        n_dev = round(len(ordered) * DEV_SHARE)
+        n_test = round(len(ordered) * test_share)
+        n_dev = round(len(ordered) * dev_share)
         for rank, doc_id in enumerate(ordered):
             split[doc_id] = "test" if rank < n_test else "dev" if rank < n_test + n_dev else "train"
     return split
@@ -55,13 +103,17 @@ def build_corpus(src_dir: str | Path, output_dir: str | Path) -> dict:
                 problems.append(f"{path}: document id {doc.id} also in {origin[doc.id]}")
             origin[doc.id] = path
             problems += [f"{path} ({doc.id}): {msg}" for msg in validate_document(doc.to_doccano())]
+            try:
+                problems += [f"{path} ({doc.id}): {msg}" for msg in check_source_text(doc)]
+            except ValueError as err:
+                problems.append(f"{path}: {err}")
             docs.append(doc)
     if problems:
         raise ValueError("invalid markup:\n" + "\n".join(problems))
     split = assign_splits(docs, group_of=lambda d: origin[d.id].stem)
     output_dir.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
-        write_jsonl([d.to_doccano() for d in docs if split[d.id] == name], output_dir / f"{name}.jsonl")
+        write_jsonl([to_jsonl(d) for d in docs if split[d.id] == name], output_dir / f"{name}.jsonl")
     _write_provenance(docs, split, origin, output_dir / "README.md")
     return {name: sum(1 for d in docs if split[d.id] == name) for name in SPLITS}
 

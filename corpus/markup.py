@@ -146,8 +146,31 @@ def parse_markup_file(path: str | Path) -> list[MarkupDocument]:
     return parse_markup(path.read_text(encoding="utf-8"), str(path))
 
 
+def render_markup(doc_id: str, text: str, meta: dict[str, str], entities: list[dict],
+                  links: list[tuple[str, str]]) -> str:
+    """The markup of one document: `entities` hold label, start_offset, end_offset and a `ref`; `links` are
+    (head ref, tail ref). Refs are written only for spans that take part in a link. Inverse of parse_markup."""
+    linked = {ref for pair in links for ref in pair}
+    out, pos = [], 0
+    for ent in sorted(entities, key=lambda e: e["start_offset"]):
+        start, end = ent["start_offset"], ent["end_offset"]
+        if start < pos:
+            raise MarkupError(f"{doc_id}: spans overlap at {start}")
+        ref = f":{ent['ref']}" if ent.get("ref") in linked else ""
+        out.append(text[pos:start] + f"[{text[start:end]}]({ent['label']}{ref})")
+        pos = end
+    out.append(text[pos:])
+    header = " ".join([f"### doc: {doc_id}"] + [f"{k}={v}" for k, v in meta.items()])
+    heads: dict[str, list[str]] = {}
+    for head, tail in links:
+        heads.setdefault(head, []).append(tail)
+    relations = [f"{head} {' '.join(tails)}" for head, tails in heads.items()]
+    return "\n".join([header, "".join(out).rstrip("\n"), "### relations", *relations, ""])
+
+
 def main(argv: list[str]) -> int:
     """Check markup files: print each document's spans, or the first error. Used while authoring."""
+    from corpus.build import check_source_text
     from corpus.validate import validate_document
 
     status = 0
@@ -159,7 +182,7 @@ def main(argv: list[str]) -> int:
             status = 1
             continue
         for doc in docs:
-            problems = validate_document(doc.to_doccano())
+            problems = validate_document(doc.to_doccano()) + check_source_text(doc)
             for problem in problems:
                 print(f"{arg} ({doc.id}): {problem}")
                 status = 1
