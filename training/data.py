@@ -70,12 +70,17 @@ def _tokens_in(starts: list[int], cs: int, ce: int) -> list[int]:
     return list(range(bisect.bisect_left(starts, cs), bisect.bisect_left(starts, ce)))
 
 
-SWAP_LABELS = ("PERSON", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", "DATE")
+SWAP_LABELS = ("PERSON", "TITLE", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", "DATE")
+# Share of swapped PERSON/TITLE spans drawn from the real-world pools (training/augment.py) rather than the corpus.
+POOL_SHARE = 0.7
 
 
 def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5) -> list[dict]:
     """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
-    documents (names, amounts, strategies …), offsets and relations carried over."""
+    documents (amounts, strategies …) or, for names and titles, mostly from real-world pools; offsets and
+    relations carried over."""
+    from training.augment import POOLS
+
     rng = random.Random(seed)
     pool: dict[str, list[str]] = defaultdict(list)
     for doc in docs:
@@ -93,7 +98,8 @@ def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0
                 length += len(before)
                 surface = text[ent["start_offset"] : ent["end_offset"]]
                 if ent["label"] in SWAP_LABELS and rng.random() < swap_prob:
-                    surface = rng.choice(pool[ent["label"]])
+                    make = POOLS.get(ent["label"])
+                    surface = make(rng) if make and rng.random() < POOL_SHARE else rng.choice(pool[ent["label"]])
                 entities.append({**ent, "start_offset": length, "end_offset": length + len(surface)})
                 pieces.append(surface)
                 length += len(surface)
