@@ -23,10 +23,14 @@ def pretrain(
     lr: float = typer.Option(5e-4),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
     seed: int = typer.Option(13),
+    whole_word: bool = typer.Option(False, help="mask whole words (rjieba's segmentation), not single characters"),
+    init_from: str | None = typer.Option(None, help="start from this encoder's weights (continued pretraining)"),
+    warmup_steps: int = typer.Option(200),
 ) -> None:
-    """Masked-language-model pretraining of a from-scratch encoder on unlabeled Chinese text."""
+    """Masked-language-model pretraining of an encoder on unlabeled Chinese text (from scratch or continued)."""
     config = PretrainConfig(size=size, seq_len=seq_len, batch_size=batch_size, lr=lr, max_steps=max_steps,
-                            max_minutes=max_minutes, seed=seed)
+                            max_minutes=max_minutes, seed=seed, whole_word=whole_word, init_from=init_from,
+                            warmup_steps=warmup_steps)
     summary = pretrain_encoder(texts, output, config, resume=resume)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, ensure_ascii=False))
 
