@@ -111,15 +111,14 @@ def _char_words(text: str) -> list[int]:
 
 
 def whole_word_choice(words: torch.Tensor, prob: float, generator: torch.Generator) -> torch.Tensor:
-    """Positions to mask when whole words are masked: each word is chosen with `prob` (scaled so that about
-    `prob` of the tokens are masked), and a chosen word is masked in all its tokens."""
+    """Positions to mask when whole words are masked: each word is chosen with `prob` (so about `prob` of the
+    tokens are masked), and a chosen word is masked in all its tokens."""
     starts = torch.ones_like(words, dtype=torch.bool)
     starts[:, 1:] = words[:, 1:] != words[:, :-1]
-    mean_len = words.numel() / max(1, int(starts.sum()))
     positions = torch.arange(words.shape[1]).expand_as(words)
     first = torch.cummax(torch.where(starts, positions, torch.zeros_like(positions)), dim=1).values
     roll = torch.rand(words.shape, generator=generator)
-    return roll.gather(1, first) < prob / mean_len
+    return roll.gather(1, first) < prob
 
 
 def mask_tokens(inputs: torch.Tensor, tokenizer, prob: float, generator: torch.Generator, words: torch.Tensor | None = None):
