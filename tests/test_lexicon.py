@@ -45,3 +45,14 @@ def test_pools_give_compound_surnames_minority_names_and_titles():
     titles = {random_title(rng) for _ in range(500)}
     assert any(t.startswith("副") and t.endswith("长") for t in titles)
     assert any(t in ("总书记", "国务院总理") for t in titles) and any("董事长" in t for t in titles)
+
+
+def test_names_mined_from_inews_look_like_names():
+    from corpus.inews import available
+    from training.augment import mined_names
+
+    if not available():
+        return
+    names = mined_names()
+    assert len(names) > 200
+    assert all(2 <= len(n) <= 3 and not n.endswith(("说", "先生")) for n in names)
