@@ -83,6 +83,18 @@ def test_resume_continues_from_the_checkpoint(tiny_file, tmp_path):
     assert [e["epoch"] for e in summary["log"]] == [1, 2, 3]
 
 
+def test_a_fresh_run_starts_a_fresh_log_and_resume_continues_it(tiny_file, tmp_path):
+    config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 2})
+    train([str(tiny_file)], [], tmp_path, config)
+    train([str(tiny_file)], [], tmp_path, config)  # a second fresh run into the same folder
+    log = [json.loads(line) for line in (tmp_path / "training_log.jsonl").read_text().splitlines()]
+    assert [e["epoch"] for e in log] == [1, 2]
+    config.epochs = 3
+    train([str(tiny_file)], [], tmp_path, config, resume=True)
+    log = [json.loads(line) for line in (tmp_path / "training_log.jsonl").read_text().splitlines()]
+    assert [e["epoch"] for e in log] == [1, 2, 3]
+
+
 def test_seed_makes_training_reproducible(tiny_file, tmp_path):
     config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 2})
     a = train([str(tiny_file)], [], tmp_path / "a", config)

@@ -119,6 +119,8 @@ def train(train_paths: list[str], dev_paths: list[str], output: str | Path, conf
         log.info("resuming after epoch %d", state["epoch"])
     else:
         model, tokenizer = build_model(config)
+    if state["epoch"] == 0:
+        (output / "training_log.jsonl").write_text("", encoding="utf-8")  # a fresh run starts a fresh log
 
     augmented = swap_entities(train_docs, config.augment_copies, config.seed) if config.augment_copies else []
     dataset = make_dataset(train_docs + augmented, tokenizer, model.config)
