@@ -17,7 +17,7 @@ import torch
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.decoding import TAGS, decode_bio, label_name
-from model.network import ZsieModel, candidate_pairs
+from model.network import ZsieModel, candidate_pairs, pair_row
 from model.labels import RELATION_TYPES
 from model.windows import edge_weights, make_windows
 
@@ -136,9 +136,9 @@ class Predictor:
             doc.weights[start:end] += weights
             spans = decode_bio(window_probs)
             for i, j, features in candidate_pairs([(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance):
-                hs, he, hl, _ = spans[i]
-                ts, te, tl, _ = spans[j]
-                pair_rows.append([row, hs + 1, he + 1, hl, ts + 1, te + 1, tl, *features])
+                hs, he, _, _ = spans[i]
+                ts, te, _, _ = spans[j]
+                pair_rows.append(pair_row(row, spans[i][:3], spans[j][:3], features))
                 head_chars = (doc.offsets[start + hs][0], doc.offsets[start + he - 1][1])
                 tail_chars = (doc.offsets[start + ts][0], doc.offsets[start + te - 1][1])
                 pair_keys.append((d, head_chars, tail_chars))

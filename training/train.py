@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from corpus.doccano import load_documents
 from model.encoder import SCRATCH_SIZES, scratch_config
-from model.network import ZsieConfig, ZsieModel
+from model.network import GOLD_COLUMN, PAIR_COLUMNS, TRAIN_PAIR_COLUMNS, PairRow, ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from training.data import IGNORE, document_windows, swap_entities
 
@@ -76,8 +76,8 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         input_ids[b, :n] = torch.tensor(row["input_ids"])
         labels[b, :n] = torch.tensor(row["labels"])
         mask[b, :n] = 1
-        pairs += [[b, *p] for p in row["pairs"]]
-    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, 12), dtype=torch.long)
+        pairs += [list(PairRow(*p[:PAIR_COLUMNS])._replace(batch=b)) + p[PAIR_COLUMNS:] for p in row["pairs"]]
+    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor}
 
 
@@ -87,8 +87,8 @@ def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[t
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
-    rel_logits = model.relation_head(hidden, pairs[:, :-1])
-    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, -1])
+    rel_logits = model.relation_head(hidden, pairs[:, :PAIR_COLUMNS])
+    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, GOLD_COLUMN])
     return ner + relation_weight * rel, ner.item(), rel.item()
 
 
