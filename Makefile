@@ -27,7 +27,7 @@ model: $(STAMP)
 	$(VENV)/bin/zsie train --train annotations/train.jsonl --dev annotations/dev.jsonl \
 		--base-model models/encoder-small-mlm --output models/zsie-small --epochs 20 --augment-copies 2 --patience 5 --lr 1e-3 --batch-size 8 \
 		--entity-threshold 0.6
-	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/dev.jsonl --sweep-thresholds --output models/zsie-small
+	$(VENV)/bin/zsie find-threshold --model models/zsie-small --data annotations/dev.jsonl --output models/zsie-small
 	$(VENV)/bin/zsie evaluate --model models/zsie-small --data annotations/test.jsonl --output models/zsie-small/eval
 	$(VENV)/bin/zsie model-card models/zsie-small --compare "no pretraining=runs/scratch-small/eval/report.json"
 

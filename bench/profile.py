@@ -10,13 +10,17 @@ from pathlib import Path
 from bench.common import bench_documents
 from model.extractor import Extractor
 
-# Stage -> (file suffix, function name) whose cumulative time is that stage.
+# Stage -> (file suffix, function name) whose cumulative time is that stage. The model pass is the
+# Predictor's four stages, collate -> forward -> decode -> relate; around it, the document's preparation
+# (cleaning, tokenizing), the merge into its spans and relations (finish) and its record.
 STAGES = {
-    "encoder": ("model/network.py", "encode"),
-    "relation_head": ("model/network.py", "forward"),
     "cleaning": ("model/cleaning.py", "clean_text"),
     "tokenizing": ("model/inference.py", "tokenize_document"),
-    "decoding_and_merging": ("model/inference.py", "_finish"),
+    "collate": ("model/inference.py", "collate"),
+    "forward": ("model/inference.py", "forward"),
+    "decode": ("model/inference.py", "decode"),
+    "relate": ("model/inference.py", "relate"),
+    "finish": ("model/inference.py", "_finish"),
     "records": ("model/records.py", "build_record"),
 }
 

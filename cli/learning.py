@@ -7,9 +7,13 @@ from pathlib import Path
 
 import typer
 
+from cli.errors import check_data
 from training.evaluate import evaluate as evaluate_model
 from training.pretrain import PretrainConfig, pretrain as pretrain_encoder
 from training.train import TrainConfig, train as train_model
+
+TRAIN = TrainConfig()  # the one source of training defaults
+SWEEP_THRESHOLDS = [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 
 
 def pretrain(
@@ -39,20 +43,30 @@ def train(
     train_files: list[Path] = typer.Option(..., "--train", help="doccano JSONL; repeatable"),
     dev_files: list[Path] = typer.Option([], "--dev", help="doccano JSONL for early stopping; repeatable"),
     output: Path = typer.Option(..., "--output", "-o"),
-    base_model: str = typer.Option("scratch-small", help="scratch-tiny|scratch-small|scratch-base, a hub id or a local checkpoint"),
-    epochs: int = typer.Option(30),
-    batch_size: int = typer.Option(16),
-    lr: float = typer.Option(3e-4),
-    augment_copies: int = typer.Option(2, help="entity-swapped copies of each training document"),
-    patience: int = typer.Option(5, help="early stopping: epochs without dev F1 gain"),
-    seed: int = typer.Option(13),
+    base_model: str = typer.Option(TRAIN.base_model, help="scratch-tiny|scratch-small|scratch-base, a hub id or a local checkpoint"),
+    epochs: int = typer.Option(TRAIN.epochs),
+    batch_size: int = typer.Option(TRAIN.batch_size),
+    lr: float = typer.Option(TRAIN.lr, help="encoder learning rate"),
+    head_lr: float = typer.Option(TRAIN.head_lr, help="learning rate of the BIO and relation heads"),
+    warmup_ratio: float = typer.Option(TRAIN.warmup_ratio),
+    weight_decay: float = typer.Option(TRAIN.weight_decay),
+    relation_weight: float = typer.Option(TRAIN.relation_weight, help="weight of the relation loss beside the BIO loss"),
+    augment_copies: int = typer.Option(TRAIN.augment_copies, help="entity-swapped copies of each training document"),
+    patience: int = typer.Option(TRAIN.patience, help="early stopping: epochs without dev F1 gain"),
+    seed: int = typer.Option(TRAIN.seed),
+    max_tokens: int = typer.Option(TRAIN.max_tokens, help="tokens per window, without [CLS]/[SEP]"),
+    overlap: int = typer.Option(TRAIN.overlap, help="tokens shared by neighbouring windows"),
+    name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
-    entity_threshold: float = typer.Option(0.0, help="drop spans whose mean tag probability is lower (saved with the model)"),
+    entity_threshold: float = typer.Option(TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
-    config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr,
-                         augment_copies=augment_copies, patience=patience, seed=seed, entity_threshold=entity_threshold)
-    summary = train_model([str(p) for p in train_files], [str(p) for p in dev_files], output, config, resume=resume)
+    config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr, head_lr=head_lr,
+                         warmup_ratio=warmup_ratio, weight_decay=weight_decay, relation_weight=relation_weight,
+                         augment_copies=augment_copies, patience=patience, seed=seed, max_tokens=max_tokens,
+                         overlap=overlap, name=name, entity_threshold=entity_threshold)
+    train_paths, dev_paths = check_data(train_files), check_data(dev_files)
+    summary = train_model(train_paths, dev_paths, output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
 
 
@@ -60,25 +74,12 @@ def evaluate(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     data: list[Path] = typer.Option(..., "--data", help="doccano JSONL; repeatable"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write report.json, report.md, report.html here"),
-    sweep: bool = typer.Option(False, "--sweep-thresholds", help="instead: micro F1 at entity score thresholds 0-0.95 "
-                               "(use on dev; writes OUTPUT/threshold_sweep.json)"),
 ) -> None:
     """Per-label P/R/F1 (seqeval strict IOB2), relation P/R/F1, confusion table and worst errors."""
     from model.bundled import resolve_model_dir
 
-    if sweep:
-        from training.evaluate import threshold_sweep
-
-        result = threshold_sweep(resolve_model_dir(model), [str(p) for p in data], [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95])
-        typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}")
-        for row in result["rows"]:
-            typer.echo(f"{row['threshold']:<10}{row['entity_micro_f1']:>10.4f}{row['relation_micro_f1']:>12.4f}")
-        typer.echo(f"best: {result['best_threshold']}")
-        if output is not None:
-            output.mkdir(parents=True, exist_ok=True)
-            (output / "threshold_sweep.json").write_text(json.dumps(result, indent=2))
-        return
-    report = evaluate_model(resolve_model_dir(model), [str(p) for p in data], output)
+    model_dir = resolve_model_dir(model)
+    report = evaluate_model(model_dir, check_data(data), output)
     ent = report["entities"]
     typer.echo(f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")
     for label, row in ent["per_label"].items():
@@ -88,6 +89,28 @@ def evaluate(
     for rel_type, row in rel["per_type"].items():
         typer.echo(f"{rel_type:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
     typer.echo(f"{'rel micro':<10}{rel['micro']['precision']:>8.3f}{rel['micro']['recall']:>8.3f}{rel['micro']['f1']:>8.3f}")
+
+
+def find_threshold(
+    model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
+    data: list[Path] = typer.Option(..., "--data", help="doccano JSONL, the dev split (never test); repeatable"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="write threshold_sweep.json here"),
+    thresholds: list[float] = typer.Option(SWEEP_THRESHOLDS, "--threshold", help="entity score thresholds to try; repeatable"),
+) -> None:
+    """Entity and relation micro F1 at each entity score threshold, from one prediction pass; the best one on
+    entity F1 is the one to train with (--entity-threshold)."""
+    from model.bundled import resolve_model_dir
+    from training.evaluate import threshold_sweep
+
+    model_dir = resolve_model_dir(model)
+    result = threshold_sweep(model_dir, check_data(data), thresholds)
+    typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}")
+    for row in result["rows"]:
+        typer.echo(f"{row['threshold']:<10}{row['entity_micro_f1']:>10.4f}{row['relation_micro_f1']:>12.4f}")
+    typer.echo(f"best: {result['best_threshold']}")
+    if output is not None:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "threshold_sweep.json").write_text(json.dumps(result, indent=2))
 
 
 def model_card(

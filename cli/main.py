@@ -7,11 +7,13 @@ import logging
 import typer
 
 from cli import annotations, benchmarks, extraction, learning, serving
+from cli.errors import user_errors
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
-for command in (learning.pretrain, learning.train, learning.evaluate, learning.model_card, extraction.extract, serving.serve, benchmarks.bench):
-    app.command()(command)
+for command in (learning.pretrain, learning.train, learning.evaluate, learning.find_threshold, learning.model_card,
+                extraction.extract, serving.serve, benchmarks.bench):
+    app.command()(user_errors(command))
 
 
 @app.callback()

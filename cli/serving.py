@@ -11,7 +11,7 @@ def serve(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
-    device: str = typer.Option("auto", help="auto | cpu | cuda"),
+    device: str | None = typer.Option(None, help="auto | cpu | cuda (default: ZSIE_DEVICE, else auto)"),
 ) -> None:
     """Serve the extraction API and the demo page (settings also from ZSIE_* environment variables)."""
     import uvicorn
@@ -19,7 +19,9 @@ def serve(
     from serve.app import create_app
     from serve.settings import ServeSettings
 
-    overrides = {"device": device}
+    overrides: dict = {}  # only flags given on the command line override ZSIE_* settings
+    if device is not None:
+        overrides["device"] = device
     if model is not None:
         overrides["model_dir"] = model
     settings = ServeSettings(**overrides)

@@ -17,7 +17,7 @@ import torch
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.decoding import TAGS, decode_bio, label_name
-from model.network import ZsieModel, candidate_pairs
+from model.network import ZsieModel, candidate_pairs, pair_row
 from model.labels import RELATION_TYPES
 from model.windows import edge_weights, make_windows
 
@@ -97,6 +97,15 @@ class Predictor:
         self.config = model.config
 
     def predict(self, texts: list[str]) -> list[DocumentPrediction]:
+        docs, windows = self.prepare(texts)
+        lengths = [end - start + 2 for _, start, end in windows]
+        with torch.inference_mode():
+            for batch in plan_batches(lengths, self.max_batch_tokens, min_fill=self.min_fill):
+                self._run_batch([windows[i] for i in batch], docs)
+        return [self._finish(doc) for doc in docs]
+
+    def prepare(self, texts: list[str]) -> tuple[list[_Doc], list[tuple[int, int, int]]]:
+        """Cleaned, tokenised documents and their windows (doc index, token start, token end) outside chrome."""
         docs = []
         windows: list[tuple[int, int, int]] = []
         for d, text in enumerate(texts):
@@ -109,13 +118,17 @@ class Predictor:
                 for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
                     if end > start:
                         windows.append((d, seg_start + start, seg_start + end))
-        lengths = [end - start + 2 for _, start, end in windows]
-        with torch.inference_mode():
-            for batch in plan_batches(lengths, self.max_batch_tokens, min_fill=self.min_fill):
-                self._run_batch([windows[i] for i in batch], docs)
-        return [self._finish(doc) for doc in docs]
+        return docs, windows
 
     def _run_batch(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> None:
+        """One model pass over windows (doc index, token start, token end), in four stages."""
+        input_ids, mask = self.collate(batch, docs)
+        hidden, probs = self.forward(input_ids, mask)
+        window_spans = self.decode(batch, docs, probs)
+        self.relate(batch, docs, hidden, window_spans)
+
+    def collate(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> tuple[torch.Tensor, torch.Tensor]:
+        """(input ids, attention mask) of the windows, [CLS]/[SEP] added, padded to the longest."""
         tok = self.tokenizer
         width = max(end - start for _, start, end in batch) + 2
         input_ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
@@ -124,21 +137,37 @@ class Predictor:
             ids = [tok.cls_token_id] + docs[d].ids[start:end] + [tok.sep_token_id]
             input_ids[row, : len(ids)] = torch.tensor(ids)
             mask[row, : len(ids)] = 1
-        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device))
-        probs = logits.float().softmax(-1).cpu()
+        return input_ids, mask
 
-        pair_rows, pair_keys = [], []
+    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The encoder pass: (token states on the device, BIO probabilities on the CPU)."""
+        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device))
+        return hidden, logits.float().softmax(-1).cpu()
+
+    def decode(self, batch: list[tuple[int, int, int]], docs: list[_Doc], probs: torch.Tensor) -> list[list[tuple]]:
+        """Adds each window's BIO probabilities to its document (edge-distance weights) and returns each
+        window's own spans (start, end, label, score), in window tokens without [CLS]."""
+        window_spans = []
         for row, (d, start, end) in enumerate(batch):
             doc = docs[d]
             window_probs = probs[row, 1 : end - start + 1]
             weights = torch.tensor(edge_weights(end - start))
             doc.probs[start:end] += window_probs * weights[:, None]
             doc.weights[start:end] += weights
-            spans = decode_bio(window_probs)
+            window_spans.append(decode_bio(window_probs))
+        return window_spans
+
+    def relate(self, batch: list[tuple[int, int, int]], docs: list[_Doc], hidden: torch.Tensor,
+               window_spans: list[list[tuple]]) -> None:
+        """Scores the candidate pairs of each window's spans with the relation head; each document keeps the
+        best score of every (head chars, tail chars, type) its windows voted for."""
+        pair_rows, pair_keys = [], []
+        for row, ((d, start, _), spans) in enumerate(zip(batch, window_spans, strict=True)):
+            doc = docs[d]
             for i, j, features in candidate_pairs([(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance):
-                hs, he, hl, _ = spans[i]
-                ts, te, tl, _ = spans[j]
-                pair_rows.append([row, hs + 1, he + 1, hl, ts + 1, te + 1, tl, *features])
+                hs, he, _, _ = spans[i]
+                ts, te, _, _ = spans[j]
+                pair_rows.append(pair_row(row, spans[i][:3], spans[j][:3], features))
                 head_chars = (doc.offsets[start + hs][0], doc.offsets[start + he - 1][1])
                 tail_chars = (doc.offsets[start + ts][0], doc.offsets[start + te - 1][1])
                 pair_keys.append((d, head_chars, tail_chars))
@@ -147,7 +176,7 @@ class Predictor:
         pairs = torch.tensor(pair_rows, dtype=torch.long, device=self.device)
         rel_probs = self.model.relation_head(hidden, pairs).float().softmax(-1).cpu()
         best_p, best = rel_probs.max(-1)
-        for (d, head_chars, tail_chars), p, t in zip(pair_keys, best_p.tolist(), best.tolist()):
+        for (d, head_chars, tail_chars), p, t in zip(pair_keys, best_p.tolist(), best.tolist(), strict=True):
             if t == 0:
                 continue
             key = (head_chars, tail_chars, RELATION_TYPES[t - 1])
@@ -155,6 +184,8 @@ class Predictor:
             votes[key] = max(votes.get(key, 0.0), p)
 
     def _finish(self, doc: _Doc) -> DocumentPrediction:
+        """A document's spans from its merged probabilities (above the entity threshold), and the relations
+        voted between two surviving spans."""
         out = DocumentPrediction(clean=doc.clean)
         if not doc.ids:
             return out

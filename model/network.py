@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -88,27 +89,54 @@ class RelationHead(nn.Module):
         return self.span(torch.cat([hidden[batch, start], hidden[batch, end - 1]], dim=-1))
 
     def forward(self, hidden: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
-        """pairs: LongTensor [P, 10] = batch, head start, head end, head label, tail start, tail end,
-        tail label, distance bucket, tail-label spans between, head-label spans between."""
-        b = pairs[:, 0]
-        head = self.span_states(hidden, b, pairs[:, 1], pairs[:, 2])
-        tail = self.span_states(hidden, b, pairs[:, 4], pairs[:, 5])
+        """pairs: LongTensor [P, PAIR_COLUMNS], one `PairRow` per row (further columns are ignored)."""
+        p = PairRow(*pairs[:, :PAIR_COLUMNS].T)  # one column tensor per field
+        head = self.span_states(hidden, p.batch, p.head_start, p.head_end)
+        tail = self.span_states(hidden, p.batch, p.tail_start, p.tail_end)
         features = torch.cat(
             [
                 head,
                 tail,
                 head * tail,
-                self.label(pairs[:, 3]),
-                self.label(pairs[:, 6]),
-                self.distance(pairs[:, 7]),
-                self.between(pairs[:, 8]),
-                self.between(pairs[:, 9]),
+                self.label(p.head_label),
+                self.label(p.tail_label),
+                self.distance(p.distance),
+                self.between(p.tail_between),
+                self.between(p.head_between),
             ],
             dim=-1,
         )
         logits = self.mlp(features)
-        mask = self.allowed[pairs[:, 3], pairs[:, 6]]
+        mask = self.allowed[p.head_label, p.tail_label]
         return logits.masked_fill(~mask, torch.finfo(logits.dtype).min)
+
+
+class PairRow(NamedTuple):
+    """One candidate relation pair, as a row of the pair tensor the relation head reads. Token positions
+    count the window's [CLS], so they index the encoder's states directly."""
+
+    batch: int  # the window's row in the batch
+    head_start: int
+    head_end: int
+    head_label: int  # index into ENTITY_LABELS
+    tail_start: int
+    tail_end: int
+    tail_label: int
+    distance: int  # distance_bucket(tail start - head start)
+    tail_between: int  # spans of the tail's label between the two, at most 3
+    head_between: int  # spans of the head's label between the two, at most 3
+
+
+PAIR_COLUMNS = len(PairRow._fields)  # what the relation head reads
+GOLD_COLUMN = PAIR_COLUMNS  # training rows add the gold relation (0: none, else 1 + RELATION_TYPES index)
+TRAIN_PAIR_COLUMNS = PAIR_COLUMNS + 1
+
+
+def pair_row(batch: int, head: tuple[int, int, int], tail: tuple[int, int, int], features: list[int]) -> PairRow:
+    """The row of a candidate pair: `head`/`tail` are (start, end, label) in window tokens without [CLS],
+    `features` as `candidate_pairs` gives them."""
+    (hs, he, hl), (ts, te, tl) = head, tail
+    return PairRow(batch, hs + 1, he + 1, hl, ts + 1, te + 1, tl, *features)
 
 
 def candidate_pairs(spans: list[tuple[int, int, int]], max_distance: int) -> list[tuple[int, int, list[int]]]:

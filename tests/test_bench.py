@@ -23,7 +23,7 @@ def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     assert [p["requests"] for p in memory["curve"]] == list(range(20, 201, 20))
     assert read["load"]["in_process_docs_per_call"]["ratio"] > 0
     profile = read["profile"]
-    assert 0 < profile["stages"]["encoder"]["share"] <= 1 and profile["top_own_time"]
+    assert 0 < profile["stages"]["forward"]["share"] <= 1 and profile["top_own_time"]
     for data in read.values():
         assert data["machine"]["cores"] >= 1 and data["quick"] is True
 

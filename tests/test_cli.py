@@ -81,14 +81,61 @@ def test_extract_from_stdin(tiny_model_dir):
 
 def test_missing_model_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["extract", "--model", str(tmp_path)], input="x")
-    assert result.exit_code != 0
-    assert "no zsie model" in str(result.exception)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+    assert result.output.strip() == f"error: no zsie model at {tmp_path}"
 
 
-def test_evaluate_sweeps_entity_thresholds_into_json(tiny_model_dir, tmp_path):
+def test_evaluate_missing_model_is_one_line(tmp_path):
     data = tmp_path / "dev.jsonl"
     write_jsonl(tiny_docs(), data)
-    result = runner.invoke(app, ["evaluate", "--model", str(tiny_model_dir), "--data", str(data), "--sweep-thresholds", "-o", str(tmp_path)])
+    result = runner.invoke(app, ["evaluate", "--model", str(tmp_path / "nothing"), "--data", str(data)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines() == [f"error: no zsie model at {tmp_path / 'nothing'}"]
+
+
+def malformed(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(tiny_docs()[0], ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    return path
+
+
+def test_train_on_malformed_jsonl_gives_the_validator_line_and_exit_2(tmp_path):
+    result = runner.invoke(app, ["train", "--train", str(malformed(tmp_path)), "-o", str(tmp_path / "out"), "--base-model", "scratch-tiny"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.output.strip().splitlines() == [f"{tmp_path / 'bad.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_on_malformed_jsonl_gives_the_validator_line_and_exit_2(tiny_model_dir, tmp_path):
+    result = runner.invoke(app, ["evaluate", "--model", str(tiny_model_dir), "--data", str(malformed(tmp_path))])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert f"{tmp_path / 'bad.jsonl'}:2: invalid JSON" in result.output and "Traceback" not in result.output
+
+
+def test_missing_data_file_is_exit_2(tiny_model_dir, tmp_path):
+    result = runner.invoke(app, ["evaluate", "--model", str(tiny_model_dir), "--data", str(tmp_path / "none.jsonl")])
+    assert result.exit_code == 2 and f"{tmp_path / 'none.jsonl'}:0: no such file" in result.output
+
+
+def test_train_defaults_come_from_train_config_and_every_setting_is_reachable():
+    import dataclasses
+
+    import typer.main
+
+    from training.train import TrainConfig
+
+    command = typer.main.get_command(app).commands["train"]
+    params = {p.name: p for p in command.params}
+    for f in dataclasses.fields(TrainConfig):
+        assert f.name in params, f"--{f.name.replace('_', '-')} is missing"
+        assert params[f.name].default == getattr(TrainConfig(), f.name), f.name
+
+
+def test_find_threshold_sweeps_entity_thresholds_into_json(tiny_model_dir, tmp_path):
+    data = tmp_path / "dev.jsonl"
+    write_jsonl(tiny_docs(), data)
+    result = runner.invoke(app, ["find-threshold", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     sweep = json.loads((tmp_path / "threshold_sweep.json").read_text())
     assert [r["threshold"] for r in sweep["rows"]][:2] == [0.0, 0.5] and "best:" in result.output
+    assert "--sweep-thresholds" not in runner.invoke(app, ["evaluate", "--help"]).output

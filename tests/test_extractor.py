@@ -129,3 +129,24 @@ def test_a_document_at_the_service_limit_keeps_every_offset_exact(extractor):
         assert 0 <= entity["start"] < entity["end"] <= len(text)
         assert entity["text"] == text[entity["start"]:entity["end"]] and "□" not in entity["text"]
         assert "上一篇" not in entity["text"]
+
+
+def test_predictor_stages_each_do_one_thing():
+    """collate -> forward -> decode -> relate, one at a time, on a model that tags 王建国 only."""
+    from model.decoding import label_name
+
+    tokenizer = build_char_tokenizer()
+    predictor = Predictor(OracleModel(tokenizer), tokenizer)
+    docs, windows = predictor.prepare(["市委书记王建国出席会议。"])
+    assert windows == [(0, 0, len(docs[0].ids))]
+    input_ids, mask = predictor.collate(windows, docs)
+    assert input_ids[0, 0] == tokenizer.cls_token_id and input_ids[0, -1] == tokenizer.sep_token_id
+    assert mask.tolist() == [[1] * (len(docs[0].ids) + 2)]
+    hidden, probs = predictor.forward(input_ids, mask)
+    assert probs.shape == (1, input_ids.shape[1], len(bio_tags())) and torch.allclose(probs.sum(-1), torch.ones(1, input_ids.shape[1]))
+    spans = predictor.decode(windows, docs, probs)
+    assert [(s, e, label_name(lab)) for s, e, lab, _ in spans[0]] == [(4, 7, "PERSON")]
+    assert docs[0].weights.min() > 0  # every token's probabilities merged into the document
+    predictor.relate(windows, docs, hidden, spans)
+    assert docs[0].relation_votes == {}  # the oracle's relation head says "none" to every pair
+    assert [e["label"] for e in predictor._finish(docs[0]).entities] == ["PERSON"]

@@ -53,18 +53,45 @@ def test_model_card_reports_training_and_test_metrics(scratch_model, tiny_file):
     assert ZsieModel.load(out).config.metrics["entity_micro_f1"] >= 0.9
 
 
-def test_loaded_model_predicts_what_the_trained_one_did(scratch_model):
-    out, _ = scratch_model
-    docs = tiny_docs()
-    loaded = ZsieModel.load(out)
-    tokenizer = load_tokenizer(out)
-    first = Predictor(loaded, tokenizer).predict([d["text"] for d in docs])
-    second = Predictor(ZsieModel.load(out), load_tokenizer(out)).predict([d["text"] for d in docs])
-    assert [p.entities for p in first] == [p.entities for p in second]
-    for doc, pred in zip(docs, first):
+def test_loaded_model_predicts_what_the_trained_one_did(tiny_file, tmp_path):
+    """The caller drives the loop: build the model, take the epochs, save; the saved model predicts exactly
+    what the in-memory one does."""
+    from corpus.doccano import load_documents
+    from training.train import Trainer, build_model, set_seed
+
+    docs = load_documents([tiny_file])
+    config = TrainConfig(base_model="scratch-tiny", **FAST)
+    set_seed(config.seed)
+    model, tokenizer = build_model(config)
+    epochs = [e.number for e in Trainer(model, tokenizer, docs, [], config).epochs()]
+    assert epochs == list(range(1, FAST["epochs"] + 1))
+    model.save(tmp_path, tokenizer)
+    texts = [d["text"] for d in docs]
+    in_memory = Predictor(model, tokenizer).predict(texts)
+    loaded = Predictor(ZsieModel.load(tmp_path), load_tokenizer(tmp_path)).predict(texts)
+    assert [p.entities for p in in_memory] == [p.entities for p in loaded]
+    assert [p.relations for p in in_memory] == [p.relations for p in loaded]
+    for doc, pred in zip(docs, loaded, strict=True):
         gold = {(e["start_offset"], e["end_offset"], e["label"]) for e in doc["entities"]}
         got = {(e["start"], e["end"], e["label"]) for e in pred.entities}
         assert len(gold & got) >= 0.9 * len(gold)
+
+
+def test_trainer_yields_epochs_and_the_caller_may_stop(tiny_file):
+    from corpus.doccano import load_documents
+    from training.train import Trainer, build_model
+
+    docs = load_documents([tiny_file])
+    config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 5})
+    model, tokenizer = build_model(config)
+    trainer = Trainer(model, tokenizer, docs, docs[:2], config)
+    seen = []
+    for epoch in trainer.epochs():
+        seen.append(epoch)
+        if epoch.number == 2:
+            break
+    assert [e.number for e in seen] == [1, 2] and trainer.epoch == 2
+    assert all(0 <= e.dev_f1 <= 1 and e.log["epoch"] == e.number and e.log["loss"] > 0 for e in seen)
 
 
 def test_saved_model_loads_in_transformers_pipeline(scratch_model):
@@ -81,6 +108,18 @@ def test_resume_continues_from_the_checkpoint(tiny_file, tmp_path):
     config.epochs = 3
     summary = train([str(tiny_file)], [str(tiny_file)], tmp_path, config, resume=True)
     assert [e["epoch"] for e in summary["log"]] == [1, 2, 3]
+
+
+def test_a_fresh_run_starts_a_fresh_log_and_resume_continues_it(tiny_file, tmp_path):
+    config = TrainConfig(base_model="scratch-tiny", **{**FAST, "epochs": 2})
+    train([str(tiny_file)], [], tmp_path, config)
+    train([str(tiny_file)], [], tmp_path, config)  # a second fresh run into the same folder
+    log = [json.loads(line) for line in (tmp_path / "training_log.jsonl").read_text().splitlines()]
+    assert [e["epoch"] for e in log] == [1, 2]
+    config.epochs = 3
+    train([str(tiny_file)], [], tmp_path, config, resume=True)
+    log = [json.loads(line) for line in (tmp_path / "training_log.jsonl").read_text().splitlines()]
+    assert [e["epoch"] for e in log] == [1, 2, 3]
 
 
 def test_seed_makes_training_reproducible(tiny_file, tmp_path):

@@ -75,3 +75,19 @@ def test_decoding_never_starts_a_span_with_an_inside_tag():
     assert [(s, e, lab) for s, e, lab, _ in spans] == [(1, 3, L.index("AMOUNT")), (3, 4, L.index("RATE"))]
     assert abs(spans[0][3] - (0.35 + 0.9) / 2) < 1e-6  # the score is that of the decoded tags
 
+
+
+def test_pair_rows_have_one_layout_in_training_and_inference():
+    import torch
+
+    from model.network import GOLD_COLUMN, PAIR_COLUMNS, TRAIN_PAIR_COLUMNS, PairRow, pair_row
+    from training.train import collate
+
+    row = pair_row(3, (0, 2, 0), (2, 4, 1), [5, 1, 0])
+    assert row == PairRow(3, 1, 3, 0, 3, 5, 1, 5, 1, 0) and len(row) == PAIR_COLUMNS == 10
+    assert GOLD_COLUMN == PAIR_COLUMNS and TRAIN_PAIR_COLUMNS == 11
+    features = {"input_ids": [2, 7, 8, 3], "labels": [-100, 0, 0, -100]}
+    batch = collate([{**features, "pairs": []}, {**features, "pairs": [[*pair_row(0, (0, 1, 0), (1, 2, 1), [1, 0, 0]), 1]]}], 0)
+    assert batch["pairs"].tolist() == [[1, 1, 2, 0, 2, 3, 1, 1, 0, 0, 1]]  # the batch column set by collate, gold last
+    empty = collate([{**features, "pairs": []}], 0)["pairs"]
+    assert empty.shape == (0, TRAIN_PAIR_COLUMNS) and empty.dtype == torch.long

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from model.cleaning import clean_text
 from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
-from model.network import candidate_pairs
+from model.network import candidate_pairs, pair_row
 from model.inference import tokenize_document
 from model.windows import make_windows
 
@@ -51,9 +51,7 @@ def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pa
         pairs = []
         for i, j, extra in candidate_pairs(local, max_pair_distance):
             label = gold_rel.get((inside[i], inside[j]), 0)
-            hs, he, hl = local[i]
-            ts, te, tl = local[j]
-            pairs.append([hs + 1, he + 1, hl, ts + 1, te + 1, tl, *extra, label])  # +1 for [CLS]
+            pairs.append([*pair_row(0, local[i], local[j], extra), label])  # batch column set by collate; gold last
         features.append(
             {
                 "doc_id": str(doc.get("id")),

@@ -29,7 +29,7 @@ def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_toke
     predictions = Predictor(model, tokenizer, max_batch_tokens=max_batch_tokens).predict([d["text"] for d in docs])
     model.train(was_training)
     out = []
-    for doc, pred in zip(docs, predictions):
+    for doc, pred in zip(docs, predictions, strict=True):
         entities = [
             {"id": i, "label": e["label"], "start_offset": e["start"], "end_offset": e["end"], "score": e["score"]}
             for i, e in enumerate(pred.entities)
@@ -85,7 +85,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 def relation_scores(gold: list[dict], pred: list[dict]) -> dict:
     """A relation counts only when both spans (offsets and labels) and the type are right."""
     counts = {t: Counter() for t in RELATION_TYPES}
-    for g, p in zip(gold, pred):
+    for g, p in zip(gold, pred, strict=True):
         gs, ps = _relation_set(g), _relation_set(p)
         for rel in gs & ps:
             counts[rel[2]]["tp"] += 1
@@ -105,7 +105,7 @@ def confusion_and_errors(gold: list[dict], pred: list[dict], worst: int = 30, co
     and the worst errors with their context, most confident first."""
     table: dict[str, Counter] = defaultdict(Counter)
     errors = []
-    for g_doc, p_doc in zip(gold, pred):
+    for g_doc, p_doc in zip(gold, pred, strict=True):
         text = g_doc["text"]
         gold_spans = [(e["start_offset"], e["end_offset"], e["label"]) for e in g_doc["entities"]]
         pred_spans = [(e["start_offset"], e["end_offset"], e["label"], e.get("score", 1.0)) for e in p_doc["entities"]]

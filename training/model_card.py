@@ -64,7 +64,7 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
     chosen = ""
     if sweep:
         figures = ", ".join(f"{r['entity_micro_f1']} at {r['threshold']}" for r in sweep["rows"])
-        chosen = f" (chosen on {sweep['documents']} dev documents, `zsie evaluate --sweep-thresholds`: entity micro F1 {figures})"
+        chosen = f" (chosen on {sweep['documents']} dev documents, `zsie find-threshold`: entity micro F1 {figures})"
     lines.append(f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
                  f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}.")
     if config.cpu_int8:

@@ -6,6 +6,7 @@ import json
 import logging
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from tqdm import tqdm
 
 from corpus.doccano import load_documents
 from model.encoder import SCRATCH_SIZES, scratch_config
-from model.network import ZsieConfig, ZsieModel
+from model.network import GOLD_COLUMN, PAIR_COLUMNS, TRAIN_PAIR_COLUMNS, PairRow, ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from training.data import IGNORE, document_windows, swap_entities
 
@@ -76,8 +77,8 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         input_ids[b, :n] = torch.tensor(row["input_ids"])
         labels[b, :n] = torch.tensor(row["labels"])
         mask[b, :n] = 1
-        pairs += [[b, *p] for p in row["pairs"]]
-    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, 12), dtype=torch.long)
+        pairs += [list(PairRow(*p[:PAIR_COLUMNS])._replace(batch=b)) + p[PAIR_COLUMNS:] for p in row["pairs"]]
+    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor}
 
 
@@ -87,21 +88,96 @@ def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[t
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
-    rel_logits = model.relation_head(hidden, pairs[:, :-1])
-    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, -1])
+    rel_logits = model.relation_head(hidden, pairs[:, :PAIR_COLUMNS])
+    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, GOLD_COLUMN])
     return ner + relation_weight * rel, ner.item(), rel.item()
+
+
+@dataclass
+class Epoch:
+    number: int
+    log: dict  # loss, ner, rel (means per step), epoch, dev_entity_f1 (rounded), minutes
+    dev_f1: float  # unrounded
+
+
+class Trainer:
+    """One fine-tuning run of a built model, as a loop the caller drives: `epochs()` yields each epoch's
+    log entry; the caller saves the best or last model and stops when it likes (spaCy's
+    train_while_improving, flair's ModelTrainer)."""
+
+    def __init__(self, model: ZsieModel, tokenizer, train_docs: list[dict], dev_docs: list[dict], config: TrainConfig,
+                 evaluate_fn=None):
+        """`evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (default: entity micro-F1)."""
+        from training.evaluate import dev_entity_f1
+
+        if not train_docs:
+            raise ValueError("no training documents")
+        self.model, self.tokenizer, self.config = model, tokenizer, config
+        self.dev_docs = dev_docs
+        self.evaluate_fn = evaluate_fn or dev_entity_f1
+        self.epoch = 0
+        self.augmented = swap_entities(train_docs, config.augment_copies, config.seed) if config.augment_copies else []
+        self.dataset = make_dataset(train_docs + self.augmented, tokenizer, model.config)
+        log.info("%d training windows from %d documents (+%d augmented)", len(self.dataset), len(train_docs), len(self.augmented))
+
+        head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
+        head_ids = {id(p) for p in head_params}
+        encoder_params = [p for p in model.parameters() if id(p) not in head_ids]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": encoder_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}],
+            weight_decay=config.weight_decay,
+        )
+        self.steps_per_epoch = max(1, (len(self.dataset) + config.batch_size - 1) // config.batch_size)
+        total_steps = self.steps_per_epoch * config.epochs
+        warmup = max(1, int(total_steps * config.warmup_ratio))
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
+        )
+
+    def state_dict(self) -> dict:
+        return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        """The optimizer and scheduler state `state_dict()` gave; set `epoch` to the epoch it was saved after."""
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+
+    def epochs(self) -> Iterator[Epoch]:
+        """Train one epoch at a time, after `self.epoch` up to `config.epochs`, yielding each one's results."""
+        config, model = self.config, self.model
+        started = time.monotonic()
+        pad_id = self.tokenizer.pad_token_id
+        while self.epoch < config.epochs:
+            epoch = self.epoch + 1
+            model.train()
+            shuffled = self.dataset.shuffle(seed=config.seed + epoch)
+            totals = {"loss": 0.0, "ner": 0.0, "rel": 0.0}
+            bar = tqdm(range(0, len(shuffled), config.batch_size), desc=f"epoch {epoch}/{config.epochs}", unit="batch")
+            for start in bar:
+                rows = shuffled.select(range(start, min(start + config.batch_size, len(shuffled))))
+                batch = collate(list(rows), pad_id)
+                loss, ner, rel = batch_loss(model, batch, config.relation_weight)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                self.optimizer.step()
+                self.scheduler.step()
+                totals["loss"] += loss.item()
+                totals["ner"] += ner
+                totals["rel"] += rel
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+            dev_f1 = self.evaluate_fn(model, self.tokenizer, self.dev_docs) if self.dev_docs else 0.0
+            entry = {k: round(v / self.steps_per_epoch, 4) for k, v in totals.items()}
+            entry.update(epoch=epoch, dev_entity_f1=round(dev_f1, 4), minutes=round((time.monotonic() - started) / 60, 2))
+            self.epoch = epoch
+            log.info("epoch %d: loss %.4f dev entity F1 %.4f", epoch, entry["loss"], dev_f1)
+            yield Epoch(epoch, entry, dev_f1)
 
 
 def train(train_paths: list[str], dev_paths: list[str], output: str | Path, config: TrainConfig, resume: bool = False,
           evaluate_fn=None) -> dict:
-    """Train, keep the best model on dev entity F1 in `output`, and return the training summary.
-
-    `evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (entity micro-F1); training's own
-    evaluation module supplies it.
-    """
-    from training.evaluate import dev_entity_f1
-
-    evaluate_fn = evaluate_fn or dev_entity_f1
+    """Train, keep the best model on dev entity F1 in `output` (the last in `output/checkpoint`, with the
+    optimizer, for --resume), stop early after `config.patience` epochs without gain; return the summary."""
     set_seed(config.seed)
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -119,63 +195,24 @@ def train(train_paths: list[str], dev_paths: list[str], output: str | Path, conf
         log.info("resuming after epoch %d", state["epoch"])
     else:
         model, tokenizer = build_model(config)
+    if state["epoch"] == 0:
+        (output / "training_log.jsonl").write_text("", encoding="utf-8")  # a fresh run starts a fresh log
 
-    augmented = swap_entities(train_docs, config.augment_copies, config.seed) if config.augment_copies else []
-    dataset = make_dataset(train_docs + augmented, tokenizer, model.config)
-    log.info("%d training windows from %d documents (+%d augmented)", len(dataset), len(train_docs), len(augmented))
-
-    head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
-    head_ids = {id(p) for p in head_params}
-    encoder_params = [p for p in model.parameters() if id(p) not in head_ids]
-    optimizer = torch.optim.AdamW(
-        [{"params": encoder_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}],
-        weight_decay=config.weight_decay,
-    )
-    steps_per_epoch = max(1, (len(dataset) + config.batch_size - 1) // config.batch_size)
-    total_steps = steps_per_epoch * config.epochs
-    warmup = max(1, int(total_steps * config.warmup_ratio))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
-    )
+    trainer = Trainer(model, tokenizer, train_docs, dev_docs, config, evaluate_fn)
     if resume and (checkpoint / "optimizer.pt").exists():
-        saved = torch.load(checkpoint / "optimizer.pt")
-        optimizer.load_state_dict(saved["optimizer"])
-        scheduler.load_state_dict(saved["scheduler"])
-
-    started = time.monotonic()
-    pad_id = tokenizer.pad_token_id
-    while state["epoch"] < config.epochs:
-        epoch = state["epoch"] + 1
-        model.train()
-        shuffled = dataset.shuffle(seed=config.seed + epoch)
-        totals = {"loss": 0.0, "ner": 0.0, "rel": 0.0}
-        bar = tqdm(range(0, len(shuffled), config.batch_size), desc=f"epoch {epoch}/{config.epochs}", unit="batch")
-        for start in bar:
-            rows = shuffled.select(range(start, min(start + config.batch_size, len(shuffled))))
-            batch = collate(list(rows), pad_id)
-            loss, ner, rel = batch_loss(model, batch, config.relation_weight)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            totals["loss"] += loss.item()
-            totals["ner"] += ner
-            totals["rel"] += rel
-            bar.set_postfix(loss=f"{loss.item():.3f}")
-        dev_f1 = evaluate_fn(model, tokenizer, dev_docs) if dev_docs else 0.0
-        entry = {k: round(v / steps_per_epoch, 4) for k, v in totals.items()}
-        entry.update(epoch=epoch, dev_entity_f1=round(dev_f1, 4), minutes=round((time.monotonic() - started) / 60, 2))
+        trainer.load_state_dict(torch.load(checkpoint / "optimizer.pt"))
+    trainer.epoch = state["epoch"]
+    for result in trainer.epochs():
+        epoch, dev_f1, entry = result.number, result.dev_f1, result.log
         state["log"].append(entry)
         state["epoch"] = epoch
-        log.info("epoch %d: loss %.4f dev entity F1 %.4f", epoch, entry["loss"], dev_f1)
         with (output / "training_log.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
         if dev_f1 > state["best_f1"]:
             state["best_f1"], state["best_epoch"] = dev_f1, epoch
             model.save(output, tokenizer)
         model.save(checkpoint, tokenizer)
-        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, checkpoint / "optimizer.pt")
+        torch.save(trainer.state_dict(), checkpoint / "optimizer.pt")
         (checkpoint / "train_state.json").write_text(json.dumps(state))
         if epoch - state["best_epoch"] >= config.patience:
             log.info("early stop: no dev improvement for %d epochs", config.patience)
@@ -183,9 +220,9 @@ def train(train_paths: list[str], dev_paths: list[str], output: str | Path, conf
     summary = {
         "config": asdict(config),
         "train_documents": len(train_docs),
-        "augmented_documents": len(augmented),
+        "augmented_documents": len(trainer.augmented),
         "dev_documents": len(dev_docs),
-        "windows": len(dataset),
+        "windows": len(trainer.dataset),
         "epochs_run": state["epoch"],
         "best_epoch": state["best_epoch"],
         "best_dev_entity_f1": round(state["best_f1"], 4),
