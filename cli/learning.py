@@ -59,12 +59,13 @@ def train(
     name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
     entity_threshold: float = typer.Option(TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"),
+    lexicon: bool = typer.Option(TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
     config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr, head_lr=head_lr,
                          warmup_ratio=warmup_ratio, weight_decay=weight_decay, relation_weight=relation_weight,
                          augment_copies=augment_copies, patience=patience, seed=seed, max_tokens=max_tokens,
-                         overlap=overlap, name=name, entity_threshold=entity_threshold)
+                         overlap=overlap, name=name, entity_threshold=entity_threshold, lexicon=lexicon)
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
     summary = train_model(train_paths, dev_paths, output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from model.cleaning import clean_text
 from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
+from model.lexicon import PAD_ID, token_lexicon_ids
 from model.network import candidate_pairs, pair_row
 from model.inference import tokenize_document
 from model.windows import make_windows
@@ -16,12 +17,15 @@ TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}
 IGNORE = -100
 
 
-def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int) -> list[dict]:
-    """One feature dict per window of the (cleaned) document; every token lands in some window."""
+def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int,
+                     lexicon: bool = False) -> list[dict]:
+    """One feature dict per window of the (cleaned) document; every token lands in some window. With
+    `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py)."""
     clean = clean_text(doc["text"])
     ids, offsets = tokenize_document(tokenizer, clean.text)
     if not ids:
         return []
+    lexicon_ids = token_lexicon_ids(clean.text, offsets) if lexicon else None
     starts = [s for s, _ in offsets]
     tags = [TAG_IDS["O"]] * len(ids)
     token_span: dict[object, tuple[int, int, int]] = {}
@@ -58,6 +62,7 @@ def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pa
                 "input_ids": [tokenizer.cls_token_id] + ids[start:end] + [tokenizer.sep_token_id],
                 "labels": [IGNORE] + tags[start:end] + [IGNORE],
                 "pairs": pairs,
+                **({"lexicon_ids": [PAD_ID] + lexicon_ids[start:end] + [PAD_ID]} if lexicon else {}),
             }
         )
     return features
