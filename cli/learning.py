@@ -59,13 +59,14 @@ def train(
     name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
     entity_threshold: float = typer.Option(TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"),
+    pool_share: float = typer.Option(TRAIN.pool_share, help="share of swapped names/titles drawn from real-world pools (0: corpus only)"),
     lexicon: bool = typer.Option(TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
     config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr, head_lr=head_lr,
                          warmup_ratio=warmup_ratio, weight_decay=weight_decay, relation_weight=relation_weight,
                          augment_copies=augment_copies, patience=patience, seed=seed, max_tokens=max_tokens,
-                         overlap=overlap, name=name, entity_threshold=entity_threshold, lexicon=lexicon)
+                         overlap=overlap, name=name, entity_threshold=entity_threshold, lexicon=lexicon, pool_share=pool_share)
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
     summary = train_model(train_paths, dev_paths, output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
@@ -117,9 +118,11 @@ def find_threshold(
 def model_card(
     model: Path = typer.Argument(..., help="model directory with training_summary.json and eval/report.json"),
     compare: list[str] = typer.Option([], "--compare", help="NAME=REPORT.json of another run on the same split; repeatable"),
+    ablation: list[str] = typer.Option([], "--ablation", help="NAME=RUN_FOLDER (with dev/report.json) of an ablation run; repeatable"),
 ) -> None:
     """Write MODEL_CARD.md beside a model and record its test metrics in zsie_config.json."""
     from training.model_card import write_model_card
 
     pairs = dict(item.split("=", 1) for item in compare)
-    typer.echo(str(write_model_card(model, pairs)))
+    runs = dict(item.split("=", 1) for item in ablation)
+    typer.echo(str(write_model_card(model, pairs, runs)))

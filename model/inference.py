@@ -150,8 +150,10 @@ class Predictor:
     def forward(self, input_ids: torch.Tensor, mask: torch.Tensor,
                 lexicon: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """The encoder pass: (token states on the device, BIO probabilities on the CPU)."""
-        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device),
-                                           None if lexicon is None else lexicon.to(self.device))
+        inputs = (input_ids.to(self.device), mask.to(self.device))
+        if lexicon is not None:  # only a model with the lexicon channel takes it
+            inputs += (lexicon.to(self.device),)
+        hidden, logits = self.model.encode(*inputs)
         return hidden, logits.float().softmax(-1).cpu()
 
     def decode(self, batch: list[tuple[int, int, int]], docs: list[_Doc], probs: torch.Tensor) -> list[list[tuple]]:

@@ -139,7 +139,8 @@ def test_predictor_stages_each_do_one_thing():
     predictor = Predictor(OracleModel(tokenizer), tokenizer)
     docs, windows = predictor.prepare(["市委书记王建国出席会议。"])
     assert windows == [(0, 0, len(docs[0].ids))]
-    input_ids, mask = predictor.collate(windows, docs)
+    input_ids, mask, lexicon = predictor.collate(windows, docs)
+    assert lexicon is None  # the oracle model reads no lexicon channel
     assert input_ids[0, 0] == tokenizer.cls_token_id and input_ids[0, -1] == tokenizer.sep_token_id
     assert mask.tolist() == [[1] * (len(docs[0].ids) + 2)]
     hidden, probs = predictor.forward(input_ids, mask)

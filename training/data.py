@@ -78,7 +78,7 @@ SWAP_LABELS = ("PERSON", "TITLE", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", 
 POOL_SHARE = 0.7
 
 
-def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5) -> list[dict]:
+def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5, pool_share: float = POOL_SHARE) -> list[dict]:
     """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
     documents (amounts, strategies …) or, for names and titles, mostly from real-world pools; offsets and
     relations carried over."""
@@ -102,7 +102,7 @@ def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0
                 surface = text[ent["start_offset"] : ent["end_offset"]]
                 if ent["label"] in SWAP_LABELS and rng.random() < swap_prob:
                     make = POOLS.get(ent["label"])
-                    surface = make(rng) if make and rng.random() < POOL_SHARE else rng.choice(pool[ent["label"]])
+                    surface = make(rng) if make and rng.random() < pool_share else rng.choice(pool[ent["label"]])
                 entities.append({**ent, "start_offset": length, "end_offset": length + len(surface)})
                 pieces.append(surface)
                 length += len(surface)

@@ -40,6 +40,7 @@ class TrainConfig:
     overlap: int = 64
     name: str = "zsie"
     entity_threshold: float = 0.0  # saved with the model: spans scoring lower are dropped at inference
+    pool_share: float = 0.7  # swapped names/titles drawn from real-world pools (training/augment.py), not the corpus
     lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter words and tags as an input feature
 
 
@@ -121,7 +122,7 @@ class Trainer:
         self.dev_docs = dev_docs
         self.evaluate_fn = evaluate_fn or dev_entity_f1
         self.epoch = 0
-        self.augmented = swap_entities(train_docs, config.augment_copies, config.seed) if config.augment_copies else []
+        self.augmented = swap_entities(train_docs, config.augment_copies, config.seed, pool_share=config.pool_share) if config.augment_copies else []
         self.dataset = make_dataset(train_docs + self.augmented, tokenizer, model.config)
         log.info("%d training windows from %d documents (+%d augmented)", len(self.dataset), len(train_docs), len(self.augmented))
 
