@@ -10,7 +10,7 @@ from cli import annotations, benchmarks, extraction, learning, serving
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
-for command in (learning.pretrain, learning.train, learning.evaluate, learning.model_card, extraction.extract, serving.serve, benchmarks.bench):
+for command in (learning.pretrain, learning.train, learning.evaluate, learning.model_card, extraction.extract, extraction.batch, serving.serve, benchmarks.bench):
     app.command()(command)
 
 
