@@ -71,8 +71,10 @@ def ray_results(shards: list[Shard], skip_ids: frozenset, opts) -> Iterator[tupl
 
     ds = ray.data.from_items([s.as_row() for s in shards], override_num_blocks=len(shards))
     # reading is light: it must not wait for CPUs the actors hold
-    ds = ds.flat_map(read, num_cpus=0, concurrency=max(2, n_actors))
-    ds = ds.map_batches(_ChunkActor, batch_size=1, concurrency=n_actors, num_cpus=opts.cpus_per_actor,
+    tasks = getattr(ray.data, "TaskPoolStrategy", None)
+    read_limit = {"compute": tasks(size=max(2, n_actors))} if tasks else {"concurrency": max(2, n_actors)}
+    ds = ds.flat_map(read, num_cpus=0, **read_limit)
+    ds = ds.map_batches(_ChunkActor, batch_size=1, compute=ray.data.ActorPoolStrategy(size=n_actors), num_cpus=opts.cpus_per_actor,
                         num_gpus=opts.gpus_per_actor or None, batch_format="numpy",
                         fn_constructor_kwargs={"model_dir": str(opts.model_dir) if opts.model_dir else None,
                                                "device": device, "int8": opts.int8, "threads": threads,
