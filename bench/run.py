@@ -9,7 +9,10 @@ from pathlib import Path
 
 from bench.common import ROOT, machine
 
-BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory", "profile")
+BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory", "profile", "ray")
+# Run by name only, not by `all`: they need an optional extra (ray: `pip install '.[ray]'`).
+OPTIONAL = ("ray",)
+MODULES = {"ray": "bench.bulk_ray"}  # a module named bench/ray.py would read like Ray itself
 README = ROOT / "bench" / "README.md"
 TABLE_START, TABLE_END = "<!-- results:start -->", "<!-- results:end -->"
 
@@ -19,7 +22,7 @@ def run_benchmarks(names: list[str], model_dir: Path, output: Path, quick: bool)
     results = {}
     for name in names:
         started = time.monotonic()
-        result = importlib.import_module(f"bench.{name}").run(model_dir, quick)
+        result = importlib.import_module(MODULES.get(name, f"bench.{name}")).run(model_dir, quick)
         result.update(benchmark=name, quick=quick, model=str(model_dir), machine=machine(),
                       wall_s=round(time.monotonic() - started, 1), taken=time.strftime("%Y-%m-%d %H:%M:%S"))
         (output / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
@@ -52,6 +55,11 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
     if (r := load("profile")):
         shares = ", ".join(f"{k} {100 * v['share']:.0f}%" for k, v in r["stages"].items())
         rows.append(("profile", f"{r['dtype']}, {r['documents']} documents: {shares}", "", ""))
+    if (r := load("ray")):
+        splits = ", ".join(f"{k}: {v['docs_per_s']}" for k, v in r["ray"].items())
+        rows.append(("ray", f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s, Ray (actors x threads) "
+                     f"{splits} docs/s; 1 actor {r['ray_1_actor_vs_in_process']}x in-process; best {r['best_split']}; identical {r['identical']}"
+                     f"{' (quick)' if r.get('quick') else ''}", ">= 0.85x, identical", str(r["within_15pct"] and r["identical"])))
     return rows
 
 

@@ -63,3 +63,44 @@ def extract(
         typer.echo(message, err=True)
     if errors.messages:
         raise typer.Exit(1)
+
+
+def batch(
+    paths: list[Path] = typer.Argument(..., help=".jsonl of {id, text, doc_date}, .parquet (id, text, doc_date), folders of .txt"),
+    output: Path = typer.Option(..., "--output", "-o", help="output folder: shards, errors.jsonl, summary.json"),
+    engine: str = typer.Option("ray", help="ray | local (in-process, no Ray)"),
+    output_format: str = typer.Option("jsonl", "--format", help="jsonl | parquet"),
+    model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
+    device: str = typer.Option("auto", help="auto | cpu | cuda (--gpus-per-actor > 0 means cuda)"),
+    int8: bool | None = typer.Option(None, "--int8/--no-int8", help="dynamic int8 on CPU (default: the model's setting)"),
+    batch_size: int = typer.Option(32, help="documents per model pass"),
+    shard_size: int = typer.Option(1024, help="documents per output shard (the unit of resumption)"),
+    actors: int | None = typer.Option(None, help="Ray actors, one Extractor each (default: CPUs / --cpus-per-actor, or GPUs / --gpus-per-actor)"),
+    cpus_per_actor: float = typer.Option(1, help="CPUs each actor asks Ray for"),
+    threads_per_actor: int | None = typer.Option(None, help="torch threads per actor (default: --cpus-per-actor)"),
+    gpus_per_actor: float = typer.Option(0, help="GPU (fraction) per actor; > 0 runs the Extractor on CUDA"),
+    address: str | None = typer.Option(None, "--address", help="join this Ray cluster (default: RAY_ADDRESS, else a local Ray)"),
+    num_cpus: int | None = typer.Option(None, help="CPUs of the local Ray (default: all)"),
+    max_shards: int | None = typer.Option(None, help="stop after writing this many shards (re-run to resume)"),
+    progress: bool | None = typer.Option(None, "--progress/--no-progress", help="progress bar (default: when stderr is a terminal)"),
+) -> None:
+    """Large corpora: sharded, resumable extraction; re-run the same command to finish an interrupted job.
+    Exit 1 when any document or line went to errors.jsonl."""
+    from bulk import BatchOptions, run_batch
+
+    if engine == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError as err:
+            raise typer.BadParameter("the Ray engine needs Ray: pip install 'zhaoshang-ie[ray]' (or --engine local)") from err
+    opts = BatchOptions(engine=engine, output_format=output_format, model_dir=str(model) if model else None, device=device,
+                        int8=int8, batch_size=batch_size, shard_size=shard_size, actors=actors, cpus_per_actor=cpus_per_actor,
+                        threads_per_actor=threads_per_actor, gpus_per_actor=gpus_per_actor, address=address,
+                        num_cpus=num_cpus, max_shards=max_shards, progress=progress)
+    try:
+        summary = run_batch(list(paths), output, opts)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from err
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+    if summary["errors"]:
+        raise typer.Exit(1)

@@ -1,0 +1,91 @@
+"""`zsie bench ray`: in-process `Extractor.extract_many` against the Ray engine (`zsie batch --engine ray`) on
+the same inews articles, with one actor and with every actor x thread split of this machine's cores.
+
+Ray's figures are whole jobs as a user runs them (reading the JSONL, actor start-up and model load, writing
+the shards), timed after the local Ray is up; the in-process figure is extract_many alone after a warm-up, so
+the comparison is strict. Every Ray run's records must be byte-identical to the in-process ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import bench_documents
+from bulk import BatchOptions, run_batch
+from bulk.io import read_records
+from model.extractor import Extractor
+
+BATCH_SIZE = 32
+
+
+def articles(n: int) -> tuple[list[dict], str]:
+    """The first n non-empty inews articles (title + newline + content), or the test split repeated."""
+    try:
+        from corpus.inews import InewsUnavailable, iter_articles
+    except ImportError:
+        iter_articles = None
+    docs: list[dict] = []
+    if iter_articles:
+        try:
+            for ref, text in iter_articles():
+                if text.strip():
+                    docs.append({"id": ref, "text": text, "doc_date": None})
+                if len(docs) == n:
+                    return docs, "inews"
+        except InewsUnavailable:
+            pass
+    return [{"id": f"test:{i}", "text": t, "doc_date": None} for i, t in enumerate(bench_documents(n))], "test split (no inews)"
+
+
+def splits(cores: int) -> list[tuple[int, int]]:
+    """(actors, threads per actor) using every core: 1 x cores ... cores x 1."""
+    return [(a, cores // a) for a in range(1, cores + 1) if cores % a == 0]
+
+
+def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
+    from bulk.ray_engine import start_ray
+
+    docs, source = articles(n or (100 if quick else 2000))
+    chars = sum(len(d["text"]) for d in docs)
+    cores = os.cpu_count() or 1
+    extractor = Extractor.load(model_dir, device="cpu")
+    extractor.extract_many(docs[:BATCH_SIZE], batch_size=BATCH_SIZE)  # warm-up
+    started = time.perf_counter()
+    reference = [json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE)]
+    local_s = time.perf_counter() - started
+    result = {"documents": len(docs), "characters": chars, "source": source, "batch_size": BATCH_SIZE, "cores": cores,
+              "in_process": {"seconds": round(local_s, 3), "docs_per_s": round(len(docs) / local_s, 2),
+                             "chars_per_s": round(chars / local_s, 1), "threads": extractor_threads(), "dtype": extractor.dtype},
+              "ray": {}}
+    del extractor
+    start_ray(None, cores)
+    with tempfile.TemporaryDirectory() as tmp:
+        source_file = Path(tmp) / "articles.jsonl"
+        source_file.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+        for actors, threads in splits(cores):
+            out = Path(tmp) / f"out-{actors}x{threads}"
+            summary = run_batch([source_file], out, BatchOptions(
+                engine="ray", model_dir=str(model_dir), device="cpu", batch_size=BATCH_SIZE, shard_size=BATCH_SIZE * 32,
+                actors=actors, cpus_per_actor=threads, threads_per_actor=threads, progress=False))
+            lines = [json.dumps(r, ensure_ascii=False) for p in sorted(out.glob("articles-*.jsonl")) for r in read_records(p)]
+            result["ray"][f"{actors}x{threads}"] = {
+                "actors": actors, "threads_per_actor": threads, "seconds": summary["seconds"],
+                "docs_per_s": summary["documents_per_s"], "chars_per_s": round(chars / summary["seconds"], 1),
+                "errors": summary["errors"], "identical": lines == reference}
+    one = result["ray"][f"1x{cores}"]
+    result["ray_1_actor_vs_in_process"] = round(one["docs_per_s"] / result["in_process"]["docs_per_s"], 3)
+    result["within_15pct"] = result["ray_1_actor_vs_in_process"] >= 0.85
+    result["best_split"] = max(result["ray"], key=lambda k: result["ray"][k]["docs_per_s"])
+    result["identical"] = all(r["identical"] for r in result["ray"].values())
+    result["note"] = "Ray times are whole jobs (actor start, model load, reading, writing shards); in-process is extract_many after a warm-up"
+    return result
+
+
+def extractor_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
