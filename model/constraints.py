@@ -5,7 +5,7 @@
   middle dot of transliterated names (`买买提·艾力`) is part of the name.
 - An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
   `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
-- A COUNT counts projects: its classifier is 项, or 项目 stands in the same clause (`签约35个项目`,
+- A COUNT counts projects: its classifier is 项, or 项目 stands near it in the same sentence (`签约35个项目`,
   `新签约项目516个`); `两个` in `打造两个产业集群` is dropped.
 """
 
@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import re
 
-SENTENCE_END = "。！？；!?;\n"
+SENTENCE_END = "。！？；!;\n"  # not an ASCII ?: scraping leaves it for a full-width space
 _EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
 _NAME_EDGE = _EDGE | set("（）()《》〈〉“”\"'‘’【】[]—-·.")
 # Inside a name: spaces are layout (pages pad two-character names: `李  倩`), punctuation is not.
-_INSIDE = {"PERSON": re.compile(r"[,，、。；;：:！!？?（）()《》“”\"'【】\[\]…]"),
+# An ASCII `?` is what scraping leaves of a full-width space (`黄 ?玮`): layout, not punctuation.
+_INSIDE = {"PERSON": re.compile(r"[,，、。；;：:！!？（）()《》“”\"'【】\[\]…]"),
            "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]")}  # 某某（深圳）有限公司总经理 keeps its brackets
 _CURRENCY = re.compile(r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
-                       r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗")
+                       r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|角")
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+_SENTENCE = re.compile(r"[。；;！!？?\n]")
 _PROJECT_WORD = "项目"
-_CLAUSE_REACH = 24  # characters either side of a COUNT searched for 项目 within its clause
+_REACH = 40  # characters either side of a COUNT searched for 项目 within its sentence
 
 
 def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, int] | None:
@@ -56,8 +57,6 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
 
 
 def _counts_projects(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - _CLAUSE_REACH):start]
-    after = text[end:end + _CLAUSE_REACH]
-    before = _CLAUSE.split(before)[-1]
-    after = _CLAUSE.split(after)[0]
+    before = _SENTENCE.split(text[max(0, start - _REACH):start])[-1]
+    after = _SENTENCE.split(text[end:end + _REACH])[0]
     return _PROJECT_WORD in before or _PROJECT_WORD in after

@@ -16,6 +16,8 @@ def apply(text, label, surface):
     ("市长梅建华，王五出席", "PERSON", "梅建华，王", "梅建华"),
     ("管委会副主任李  倩通报", "PERSON", "李  倩", "李  倩"),              # padded two-character names stay whole
     ("买买提·艾力出席", "PERSON", "买买提·艾力", "买买提·艾力"),
+    ("编辑：王 ?静 ? ? 校对", "PERSON", "王 ?静", "王 ?静"),                  # a scraped ? is layout, not punctuation
+    ("市场价在150块钱一株", "AMOUNT", "150块钱", "150块钱"),
     ("出席。市长", "TITLE", "。市长", "市长"),
     ("华芯（深圳）有限公司副总裁林某", "TITLE", "华芯（深圳）有限公司副总裁", "华芯（深圳）有限公司副总裁"),
     ("计划3年投资20亿元", "AMOUNT", "3", None),                            # 3年 is never an amount
