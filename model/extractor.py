@@ -76,7 +76,7 @@ class Extractor:
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, device: str = "auto", int8: bool | None = None,
-             max_batch_tokens: int | None = None, threads: int | None = None) -> "Extractor":
+             max_batch_tokens: int | None = None, threads: int | None = None) -> Extractor:
         """Load a model directory (None: the bundled model). CPU: dynamic int8 when `int8` (None: the model's
         recorded default); CUDA: fp16 and larger batches."""
         directory = resolve_model_dir(model_dir)
@@ -127,7 +127,7 @@ class Extractor:
         predictions = self.predictor.predict([d.text for d in docs])
         return [
             build_record(d.text, p.entities, p.relations, d.id, self.name, d.doc_date)
-            for d, p in zip(docs, predictions)
+            for d, p in zip(docs, predictions, strict=True)
         ]
 
 

@@ -17,8 +17,8 @@ import torch
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.decoding import TAGS, decode_bio, label_name
-from model.network import ZsieModel, candidate_pairs, pair_row
 from model.labels import RELATION_TYPES
+from model.network import ZsieModel, candidate_pairs, pair_row
 from model.windows import edge_weights, make_windows
 
 
@@ -45,7 +45,7 @@ def tokenize_document(tokenizer, text: str) -> tuple[list[int], list[tuple[int, 
     if not text:
         return [], []
     encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    pairs = [(i, o) for i, o in zip(encoded["input_ids"], encoded["offset_mapping"]) if o[1] > o[0]]
+    pairs = [(i, o) for i, o in zip(encoded["input_ids"], encoded["offset_mapping"], strict=True) if o[1] > o[0]]
     return [i for i, _ in pairs], [tuple(o) for _, o in pairs]
 
 

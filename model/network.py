@@ -46,7 +46,7 @@ class ZsieConfig:
         (directory / "zsie_config.json").write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False))
 
     @classmethod
-    def load(cls, directory: Path) -> "ZsieConfig":
+    def load(cls, directory: Path) -> ZsieConfig:
         data = json.loads((directory / "zsie_config.json").read_text())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
@@ -169,7 +169,7 @@ class ZsieModel(nn.Module):
         self.config = config
 
     @classmethod
-    def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> "ZsieModel":
+    def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> ZsieModel:
         """A new model: encoder weights from a checkpoint (hub id or directory), or from scratch when
         `scratch` (a BertConfig) is given. The BIO head is always new."""
         tags = bio_tags()
@@ -206,7 +206,7 @@ class ZsieModel(nn.Module):
         self.config.save(directory)
 
     @classmethod
-    def load(cls, directory: str | Path) -> "ZsieModel":
+    def load(cls, directory: str | Path) -> ZsieModel:
         directory = Path(directory)
         if not (directory / "zsie_config.json").exists():
             raise FileNotFoundError(f"{directory} is not a zsie model (no zsie_config.json)")

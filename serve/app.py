@@ -104,7 +104,7 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         try:
             return await asyncio.wait_for(
                 scheduler.submit([Document(d.text, d.id, d.doc_date) for d in documents]), settings.request_timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise HTTPException(504, f"extraction took longer than {settings.request_timeout_s:g} s; try a shorter text") from None
         except QueueFull as err:
             raise HTTPException(503, str(err)) from None

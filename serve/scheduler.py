@@ -100,7 +100,7 @@ class BatchScheduler:
                 continue
             try:
                 results = self.run_batch([j.document for j in live])
-                outcome = [(j, r, None) for j, r in zip(live, results)]
+                outcome = [(j, r, None) for j, r in zip(live, results, strict=True)]
             except Exception as err:  # the requests get the error; the worker keeps serving
                 log.exception("batch of %d documents failed", len(live))
                 outcome = [(j, None, err) for j in live]

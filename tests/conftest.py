@@ -1,8 +1,8 @@
+from pathlib import Path
+
 import pytest
 
 from corpus.doccano import load_documents
-
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 

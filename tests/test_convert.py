@@ -5,7 +5,7 @@ from corpus.doccano import spans
 def test_conll_round_trip_keeps_every_span_and_character(corpus_docs):
     back = conll_to_doccano(doccano_to_conll(corpus_docs))
     assert len(back) == len(corpus_docs)
-    for original, restored in zip(corpus_docs, back):
+    for original, restored in zip(corpus_docs, back, strict=True):
         assert restored["text"] == original["text"]
         assert spans(restored) == spans(original)
         assert restored["id"] == str(original["id"])
@@ -34,7 +34,7 @@ def label_studio_task(doc: dict) -> dict:
 
 def test_label_studio_round_trip_keeps_spans_and_relations(corpus_docs):
     converted = label_studio_to_doccano([label_studio_task(d) for d in corpus_docs])
-    for original, restored in zip(corpus_docs, converted):
+    for original, restored in zip(corpus_docs, converted, strict=True):
         assert restored["text"] == original["text"]
         assert spans(restored) == spans(original)
         by_id = {e["id"]: e for e in original["entities"]}

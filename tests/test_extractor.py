@@ -75,7 +75,7 @@ def test_extract_many_keeps_order_and_matches_single_calls(extractor):
     docs = [Document(d["text"], id=str(i)) for i, d in enumerate(tiny_docs() * 3)] + [Document("", id="empty")]
     batched = extractor.extract_many(docs, batch_size=4)
     assert [r["id"] for r in batched] == [d.id for d in docs]
-    for doc, record in zip(docs, batched):
+    for doc, record in zip(docs, batched, strict=True):
         single = extractor.extract(doc.text, doc_id=doc.id)
         assert [(e["start"], e["end"], e["label"]) for e in single["entities"]] == \
                [(e["start"], e["end"], e["label"]) for e in record["entities"]]

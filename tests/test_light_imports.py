@@ -20,4 +20,4 @@ def test_model_still_exports_the_extractor():
 
     assert model.Extractor.__name__ == "Extractor" and model.Document.__name__ == "Document"
     with pytest.raises(AttributeError):
-        model.nothing_here
+        _ = model.nothing_here

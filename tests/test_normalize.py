@@ -3,8 +3,15 @@ from decimal import Decimal
 
 import pytest
 
-from model.normalize import (NormalizeError, find_qualifier, normalize_period, parse_count, parse_money,
-                             parse_number, parse_rate)
+from model.normalize import (
+    NormalizeError,
+    find_qualifier,
+    normalize_period,
+    parse_count,
+    parse_money,
+    parse_number,
+    parse_rate,
+)
 
 
 @pytest.mark.parametrize("text, value, value_max, currency", [

@@ -19,7 +19,7 @@ def test_windows_cover_every_token_within_the_limit(text, max_tokens, overlap):
         assert end - start <= max_tokens
         covered.update(range(start, end))
     assert covered == set(range(len(offsets)))
-    for (s1, e1), (s2, e2) in zip(windows, windows[1:]):
+    for (s1, e1), (s2, _e2) in zip(windows, windows[1:], strict=False):
         assert s1 < s2 <= e1  # forward, overlapping or touching
 
 

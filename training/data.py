@@ -7,9 +7,9 @@ import random
 from collections import defaultdict
 
 from model.cleaning import clean_text
+from model.inference import tokenize_document
 from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
 from model.network import candidate_pairs, pair_row
-from model.inference import tokenize_document
 from model.windows import make_windows
 
 TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}

@@ -109,7 +109,7 @@ def confusion_and_errors(gold: list[dict], pred: list[dict], worst: int = 30, co
         pred_spans = [(e["start_offset"], e["end_offset"], e["label"], e.get("score", 1.0)) for e in p_doc["entities"]]
 
         def ctx(s: int, e: int) -> str:
-            return f"{text[max(0, s - context):s]}【{text[s:e]}】{text[e:e + context]}".replace("\n", " ")
+            return f"{text[max(0, s - context):s]}【{text[s:e]}】{text[e:e + context]}".replace("\n", " ")  # noqa: B023 (used in this iteration)
 
         for gs, ge, gl in gold_spans:
             overlapping = [p for p in pred_spans if p[0] < ge and gs < p[1]]
@@ -196,7 +196,7 @@ def render_markdown(report: dict) -> str:
     parts = [f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
              f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
              "## Entities\n",
-             _table([[l, v["precision"], v["recall"], v["f1"], v["support"]] for l, v in ent["per_label"].items()]
+             _table([[lab, v["precision"], v["recall"], v["f1"], v["support"]] for lab, v in ent["per_label"].items()]
                     + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
                     ["label", "precision", "recall", "F1", "support"]),
              "\n## Relations (both spans and the type right)\n",

