@@ -25,12 +25,14 @@ def _in_process(model_dir: Path, texts: list[str], quick: bool) -> dict:
 
 
 def run(model_dir: Path, quick: bool) -> dict:
-    texts = sorted(corpus_texts(), key=len)[: 12]  # article-sized requests (the shorter test documents)
+    texts = sorted(corpus_texts(), key=len)[:12]  # article-sized requests (the shorter test documents)
     levels = [1, 8, 32, 64]
     requests = 64 if quick else 256
     result = {"request_chars_mean": round(sum(map(len, texts)) / len(texts)), "modes": {}}
-    for mode, settings in (("batching", {"batch_documents": 64}),
-                           ("no_batching", {"batch_documents": 1, "max_wait_ms": 0})):
+    for mode, settings in (
+        ("batching", {"batch_documents": 64}),
+        ("no_batching", {"batch_documents": 1, "max_wait_ms": 0}),
+    ):
         with running_server(model_dir, **settings) as (url, _pid):
             load(url, texts, 4, 8)  # warm-up
             result["modes"][mode] = {str(c): load(url, texts, c, requests) for c in levels}

@@ -12,8 +12,15 @@ from training.evaluate import entity_scores
 
 def _f1(extractor: Extractor, gold: list[dict]) -> float:
     records = extractor.extract_many([d["text"] for d in gold], batch_size=64)
-    pred = [{"text": d["text"], "entities": [{"label": e["label"], "start_offset": e["start"], "end_offset": e["end"]} for e in r["entities"]]}
-            for d, r in zip(gold, records, strict=True)]
+    pred = [
+        {
+            "text": d["text"],
+            "entities": [
+                {"label": e["label"], "start_offset": e["start"], "end_offset": e["end"]} for e in r["entities"]
+            ],
+        }
+        for d, r in zip(gold, records, strict=True)
+    ]
     return entity_scores(gold, pred)["micro"]["f1"]
 
 

@@ -29,7 +29,11 @@ def run(model_dir: Path, quick: bool) -> dict:
     timings["hf_pipeline"] = {**timed(lambda: [ner(d) for d in docs], repeats), "dtype": "float32"}
     result = {"documents": len(docs), "characters": chars}
     for name, t in timings.items():
-        result[name] = {**t, "chars_per_s": round(chars / t["median_s"], 1), "docs_per_s": round(len(docs) / t["median_s"], 2)}
+        result[name] = {
+            **t,
+            "chars_per_s": round(chars / t["median_s"], 1),
+            "docs_per_s": round(len(docs) / t["median_s"], 2),
+        }
     result["ratio"] = round(timings["hf_pipeline"]["median_s"] / timings["extractor"]["median_s"], 2)
     result["ratio_fp32"] = round(timings["hf_pipeline"]["median_s"] / timings["extractor_fp32"]["median_s"], 2)
     result["note"] = "the extractor also runs the relation head and builds records; the pipeline does NER only"

@@ -25,4 +25,9 @@ def bench(
     if output.resolve() == (Path(__file__).resolve().parents[1] / "bench" / "results"):
         refresh_readme(output)
     for name, result in results.items():
-        typer.echo(f"{name}: " + json.dumps({k: v for k, v in result.items() if k not in ("machine", "modes", "sizes")}, ensure_ascii=False)[:400])
+        typer.echo(
+            f"{name}: "
+            + json.dumps(
+                {k: v for k, v in result.items() if k not in ("machine", "modes", "sizes")}, ensure_ascii=False
+            )[:400]
+        )

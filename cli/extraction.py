@@ -9,33 +9,82 @@ from pathlib import Path
 
 import typer
 
-CSV_FIELDS = ["doc_id", "kind", "text", "start", "end", "value", "value_max", "currency", "qualifier", "metric",
-              "period", "name", "titles", "roles"]
+CSV_FIELDS = [
+    "doc_id",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "value",
+    "value_max",
+    "currency",
+    "qualifier",
+    "metric",
+    "period",
+    "name",
+    "titles",
+    "roles",
+]
 
 
 def csv_rows(record: dict) -> list[dict]:
     """One row per fact: officials, amounts, project counts, rates, strategies."""
     doc = record["id"]
-    rows = [{"doc_id": doc, "kind": "official", "name": o["name"], "titles": "、".join(o["titles"]),
-             "roles": "、".join(o["roles"]), "start": o["mentions"][0][0], "end": o["mentions"][0][1]} for o in record["officials"]]
-    rows += [{"doc_id": doc, "kind": "amount", **{k: a[k] for k in ("text", "start", "end", "value", "value_max", "currency", "qualifier", "metric", "period")}}
-             for a in record["amounts"]]
-    rows += [{"doc_id": doc, "kind": "project_count", "metric": c["counted"], **{k: c[k] for k in ("text", "start", "end", "value", "qualifier", "period")}}
-             for c in record["project_counts"]]
-    rows += [{"doc_id": doc, "kind": "rate", **{k: r[k] for k in ("text", "start", "end", "value", "metric", "period")}} for r in record["rates"]]
-    rows += [{"doc_id": doc, "kind": "strategy", "name": s["name"], "start": s["mentions"][0][0], "end": s["mentions"][0][1]}
-             for s in record["strategies"]]
+    rows = [
+        {
+            "doc_id": doc,
+            "kind": "official",
+            "name": o["name"],
+            "titles": "、".join(o["titles"]),
+            "roles": "、".join(o["roles"]),
+            "start": o["mentions"][0][0],
+            "end": o["mentions"][0][1],
+        }
+        for o in record["officials"]
+    ]
+    rows += [
+        {
+            "doc_id": doc,
+            "kind": "amount",
+            **{
+                k: a[k]
+                for k in ("text", "start", "end", "value", "value_max", "currency", "qualifier", "metric", "period")
+            },
+        }
+        for a in record["amounts"]
+    ]
+    rows += [
+        {
+            "doc_id": doc,
+            "kind": "project_count",
+            "metric": c["counted"],
+            **{k: c[k] for k in ("text", "start", "end", "value", "qualifier", "period")},
+        }
+        for c in record["project_counts"]
+    ]
+    rows += [
+        {"doc_id": doc, "kind": "rate", **{k: r[k] for k in ("text", "start", "end", "value", "metric", "period")}}
+        for r in record["rates"]
+    ]
+    rows += [
+        {"doc_id": doc, "kind": "strategy", "name": s["name"], "start": s["mentions"][0][0], "end": s["mentions"][0][1]}
+        for s in record["strategies"]
+    ]
     return rows
 
 
 def extract(
-    paths: list[Path] = typer.Argument(None, help=".txt files, folders of them, or .jsonl of {id, text, doc_date}; stdin when none"),
+    paths: list[Path] = typer.Argument(
+        None, help=".txt files, folders of them, or .jsonl of {id, text, doc_date}; stdin when none"
+    ),
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     device: str = typer.Option("auto", help="auto | cpu | cuda"),
     batch_size: int = typer.Option(32, help="documents per model pass"),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl | csv"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
-    int8: bool | None = typer.Option(None, "--int8/--no-int8", help="dynamic int8 on CPU (default: the model's setting)"),
+    int8: bool | None = typer.Option(
+        None, "--int8/--no-int8", help="dynamic int8 on CPU (default: the model's setting)"
+    ),
 ) -> None:
     """Extract officials, amounts, project counts, rates and strategies; exit 1 if any input was skipped."""
     from model.extractor import Extractor

@@ -69,7 +69,9 @@ def content_segments(clean: CleanText, offsets: list[tuple[int, int]]) -> list[t
     return segments
 
 
-def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256, min_fill: float = 0.0) -> list[list[int]]:
+def plan_batches(
+    lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256, min_fill: float = 0.0
+) -> list[list[int]]:
     """Indices grouped into batches: longest first, each batch's padded size within the token budget, and
     no window shorter than `min_fill` of its batch's width (padding is wasted compute)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
@@ -77,8 +79,11 @@ def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int 
     current: list[int] = []
     for index in order:
         width = lengths[current[0]] if current else lengths[index]
-        if current and (width * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
-                        or lengths[index] < min_fill * width):
+        if current and (
+            width * (len(current) + 1) > max_batch_tokens
+            or len(current) >= max_batch_size
+            or lengths[index] < min_fill * width
+        ):
             batches.append(current)
             current = []
         current.append(index)
@@ -88,7 +93,9 @@ def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int 
 
 
 class Predictor:
-    def __init__(self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192, min_fill: float = 0.0):
+    def __init__(
+        self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192, min_fill: float = 0.0
+    ):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.device = torch.device(device)
@@ -157,14 +164,17 @@ class Predictor:
             window_spans.append(decode_bio(window_probs))
         return window_spans
 
-    def relate(self, batch: list[tuple[int, int, int]], docs: list[_Doc], hidden: torch.Tensor,
-               window_spans: list[list[tuple]]) -> None:
+    def relate(
+        self, batch: list[tuple[int, int, int]], docs: list[_Doc], hidden: torch.Tensor, window_spans: list[list[tuple]]
+    ) -> None:
         """Scores the candidate pairs of each window's spans with the relation head; each document keeps the
         best score of every (head chars, tail chars, type) its windows voted for."""
         pair_rows, pair_keys = [], []
         for row, ((d, start, _), spans) in enumerate(zip(batch, window_spans, strict=True)):
             doc = docs[d]
-            for i, j, features in candidate_pairs([(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance):
+            for i, j, features in candidate_pairs(
+                [(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance
+            ):
                 hs, he, _, _ = spans[i]
                 ts, te, _, _ = spans[j]
                 pair_rows.append(pair_row(row, spans[i][:3], spans[j][:3], features))
@@ -191,8 +201,11 @@ class Predictor:
             return out
         probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
         index_of = {}
-        spans = [(seg_start + s, seg_start + e, label, score) for seg_start, seg_end in doc.segments
-                 for s, e, label, score in decode_bio(probs[seg_start:seg_end])]  # no span bridges chrome
+        spans = [
+            (seg_start + s, seg_start + e, label, score)
+            for seg_start, seg_end in doc.segments
+            for s, e, label, score in decode_bio(probs[seg_start:seg_end])
+        ]  # no span bridges chrome
         for s, e, label, score in spans:
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)

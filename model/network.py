@@ -85,7 +85,9 @@ class RelationHead(nn.Module):
                 allowed[ENTITY_LABELS.index(head), ENTITY_LABELS.index(tail), t] = True
         self.register_buffer("allowed", allowed, persistent=False)
 
-    def span_states(self, hidden: torch.Tensor, batch: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+    def span_states(
+        self, hidden: torch.Tensor, batch: torch.Tensor, start: torch.Tensor, end: torch.Tensor
+    ) -> torch.Tensor:
         return self.span(torch.cat([hidden[batch, start], hidden[batch, end - 1]], dim=-1))
 
     def forward(self, hidden: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:

@@ -55,5 +55,10 @@ def test_corpus_variety():
     assert sum(d.meta.get("noise") == "yes" for d in docs) >= len(docs) / 4
     lengths = [len(d.text) for d in docs]
     assert min(lengths) >= 200 and max(lengths) <= 6000 and sum(n > 1500 for n in lengths) >= 30
-    strategies = {clean_text(d.text[e["start_offset"]:e["end_offset"]]).text for d in docs for e in d.entities if e["label"] == "STRATEGY"}
+    strategies = {
+        clean_text(d.text[e["start_offset"] : e["end_offset"]]).text
+        for d in docs
+        for e in d.entities
+        if e["label"] == "STRATEGY"
+    }
     assert len(strategies) >= 40

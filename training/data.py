@@ -98,6 +98,11 @@ def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0
                 pos = ent["end_offset"]
             pieces.append(text[pos:])
             out.append(
-                {"id": f"{doc['id']}#aug{copy}", "text": "".join(pieces), "entities": entities, "relations": doc["relations"]}
+                {
+                    "id": f"{doc['id']}#aug{copy}",
+                    "text": "".join(pieces),
+                    "entities": entities,
+                    "relations": doc["relations"],
+                }
             )
     return out
