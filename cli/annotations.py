@@ -118,3 +118,23 @@ def draft(
     for b, docs in files.items():
         (output / f"real_{b + 1}.md").write_text("\n".join(docs), encoding="utf-8")
     typer.echo(f"{len(items)} article(s) in {len(files)} file(s) under {output}")
+
+
+@app.command()
+def agreement(
+    first: Path = typer.Argument(..., help="one annotation (JSONL or authoring markup .md)"),
+    second: Path = typer.Argument(..., help="the other, independent annotation of the same documents"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="also write the figures and every disagreement as JSON"),
+) -> None:
+    """Span-level agreement F1 per label (and per relation type) between two annotations of the same documents."""
+    from corpus.agreement import agreement as compare
+    from corpus.agreement import format_agreement, load_annotations
+
+    try:
+        result = compare(load_annotations(first), load_annotations(second))
+    except ValueError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from err
+    typer.echo(format_agreement(result))
+    if output:
+        output.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

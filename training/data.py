@@ -9,6 +9,7 @@ from collections import defaultdict
 from model.cleaning import clean_text
 from model.inference import tokenize_document
 from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
+from model.lexicon import PAD_ID, token_lexicon_ids
 from model.network import candidate_pairs, pair_row
 from model.windows import make_windows
 
@@ -16,12 +17,15 @@ TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}
 IGNORE = -100
 
 
-def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int) -> list[dict]:
-    """One feature dict per window of the (cleaned) document; every token lands in some window."""
+def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int,
+                     lexicon: bool = False) -> list[dict]:
+    """One feature dict per window of the (cleaned) document; every token lands in some window. With
+    `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py)."""
     clean = clean_text(doc["text"])
     ids, offsets = tokenize_document(tokenizer, clean.text)
     if not ids:
         return []
+    lexicon_ids = token_lexicon_ids(clean.text, offsets) if lexicon else None
     starts = [s for s, _ in offsets]
     tags = [TAG_IDS["O"]] * len(ids)
     token_span: dict[object, tuple[int, int, int]] = {}
@@ -58,6 +62,7 @@ def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pa
                 "input_ids": [tokenizer.cls_token_id] + ids[start:end] + [tokenizer.sep_token_id],
                 "labels": [IGNORE] + tags[start:end] + [IGNORE],
                 "pairs": pairs,
+                **({"lexicon_ids": [PAD_ID] + lexicon_ids[start:end] + [PAD_ID]} if lexicon else {}),
             }
         )
     return features
@@ -68,12 +73,17 @@ def _tokens_in(starts: list[int], cs: int, ce: int) -> list[int]:
     return list(range(bisect.bisect_left(starts, cs), bisect.bisect_left(starts, ce)))
 
 
-SWAP_LABELS = ("PERSON", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", "DATE")
+SWAP_LABELS = ("PERSON", "TITLE", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", "DATE")
+# Share of swapped PERSON/TITLE spans drawn from the real-world pools (training/augment.py) rather than the corpus.
+POOL_SHARE = 0.7
 
 
 def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5) -> list[dict]:
     """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
-    documents (names, amounts, strategies …), offsets and relations carried over."""
+    documents (amounts, strategies …) or, for names and titles, mostly from real-world pools; offsets and
+    relations carried over."""
+    from training.augment import POOLS
+
     rng = random.Random(seed)
     pool: dict[str, list[str]] = defaultdict(list)
     for doc in docs:
@@ -91,7 +101,8 @@ def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0
                 length += len(before)
                 surface = text[ent["start_offset"] : ent["end_offset"]]
                 if ent["label"] in SWAP_LABELS and rng.random() < swap_prob:
-                    surface = rng.choice(pool[ent["label"]])
+                    make = POOLS.get(ent["label"])
+                    surface = make(rng) if make and rng.random() < POOL_SHARE else rng.choice(pool[ent["label"]])
                 entities.append({**ent, "start_offset": length, "end_offset": length + len(surface)})
                 pieces.append(surface)
                 length += len(surface)

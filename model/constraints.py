@@ -1,0 +1,63 @@
+"""Constraints on predicted spans: what a span of each label can never be, whatever the model says.
+
+- No span crosses a sentence end, and none starts or ends with punctuation or whitespace (trimmed).
+- A PERSON or TITLE holds no punctuation inside (`梅建华,` → `梅建华`; a name never runs past a comma). The
+  middle dot of transliterated names (`买买提·艾力`) is part of the name.
+- An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
+  `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
+- A COUNT counts projects: its classifier is 项, or 项目 stands in the same clause (`签约35个项目`,
+  `新签约项目516个`); `两个` in `打造两个产业集群` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_END = "。！？；!?;\n"
+_EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
+_NAME_EDGE = _EDGE | set("（）()《》〈〉“”\"'‘’【】[]—-·.")
+# Inside a name: spaces are layout (pages pad two-character names: `李  倩`), punctuation is not.
+_INSIDE = {"PERSON": re.compile(r"[,，、。；;：:！!？?（）()《》“”\"'【】\[\]…]"),
+           "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]")}  # 某某（深圳）有限公司总经理 keeps its brackets
+_CURRENCY = re.compile(r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
+                       r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗")
+_BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+_PROJECT_WORD = "项目"
+_CLAUSE_REACH = 24  # characters either side of a COUNT searched for 项目 within its clause
+
+
+def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span as it may stand, (start, end) into `text`, or None when it cannot be a span of this label."""
+    edge = _NAME_EDGE if label in _INSIDE else _EDGE
+    while start < end and text[start] in edge:
+        start += 1
+    cut = next((i for i in range(start, end) if text[i] in SENTENCE_END), None)
+    if cut is not None:
+        end = cut
+    while end > start and text[end - 1] in edge:
+        end -= 1
+    if end <= start:
+        return None
+    surface = text[start:end]
+    if label in _INSIDE:
+        inside = _INSIDE[label].search(surface)
+        if inside:
+            end = start + inside.start()
+            if end <= start:
+                return None
+    elif label == "AMOUNT":
+        if not (_CURRENCY.search(surface) or _BARE_MONEY.search(surface)):
+            return None
+    elif label == "COUNT":
+        if not surface.endswith("项") and not _counts_projects(text, start, end):
+            return None
+    return start, end
+
+
+def _counts_projects(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - _CLAUSE_REACH):start]
+    after = text[end:end + _CLAUSE_REACH]
+    before = _CLAUSE.split(before)[-1]
+    after = _CLAUSE.split(after)[0]
+    return _PROJECT_WORD in before or _PROJECT_WORD in after

@@ -1,0 +1,51 @@
+"""Pretraining: whole-word masking and continued pretraining from an encoder."""
+
+import torch
+
+from model.tokenization import build_char_tokenizer
+from training.pretrain import PretrainConfig, mask_tokens, pack_sequences, pretrain, whole_word_choice
+
+
+def test_packing_numbers_the_words_of_every_token():
+    tokenizer = build_char_tokenizer()
+    data, words = pack_sequences(["县委书记吕东升出席", "开展产业链招商"], tokenizer, 10, whole_word=True)
+    assert data.shape == words.shape
+    assert words[0, 0] == -1 and words[0, -1] == -2  # [CLS] and [SEP] are words of their own
+    first = words[0, 1:5].tolist()
+    assert len(set(first)) == 1  # 县委书记 is one word
+    assert words[0, 5] != words[0, 4]
+
+
+def test_a_chosen_word_is_masked_in_all_its_tokens():
+    words = torch.tensor([[0, 0, 0, 1, 2, 2, 3, 3, 3, 3]] * 200)
+    chosen = whole_word_choice(words, 0.3, torch.Generator().manual_seed(1))
+    for row in chosen:
+        for word in range(4):
+            cells = row[words[0] == word]
+            assert bool(cells.all()) or not bool(cells.any())
+    share = chosen.float().mean().item()
+    assert 0.2 < share < 0.4  # about the asked share of tokens
+
+
+def test_whole_word_masking_leaves_special_tokens(tmp_path):
+    tokenizer = build_char_tokenizer()
+    data, words = pack_sequences(["市长张三出席会议。" * 20], tokenizer, 32, whole_word=True)
+    inputs, chosen, targets = mask_tokens(data, tokenizer, 0.5, torch.Generator().manual_seed(0), words)
+    assert not chosen[:, 0].any() and not chosen[:, -1].any()
+    assert targets.numel() == int(chosen.sum())
+
+
+def test_continued_pretraining_starts_from_the_given_encoder(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("市委书记张三出席签约仪式，签约项目12个，总投资300亿元。" * 60, encoding="utf-8")
+    config = PretrainConfig(size="scratch-tiny", seq_len=32, batch_size=4, max_steps=2, warmup_steps=1)
+    pretrain([str(text)], tmp_path / "first", config)
+    from transformers import BertForMaskedLM
+
+    first = BertForMaskedLM.from_pretrained(tmp_path / "first")
+    config = PretrainConfig(size="scratch-base", seq_len=32, batch_size=4, max_steps=1, warmup_steps=1,
+                            whole_word=True, init_from=str(tmp_path / "first"))
+    summary = pretrain([str(text)], tmp_path / "second", config)
+    second = BertForMaskedLM.from_pretrained(tmp_path / "second")
+    assert summary["steps"] == 1
+    assert second.config.hidden_size == first.config.hidden_size  # the given encoder, not a new scratch-base
