@@ -34,9 +34,18 @@ def pretrain(
     warmup_steps: int = typer.Option(200),
 ) -> None:
     """Masked-language-model pretraining of an encoder on unlabeled Chinese text (from scratch or continued)."""
-    config = PretrainConfig(size=size, seq_len=seq_len, batch_size=batch_size, lr=lr, max_steps=max_steps,
-                            max_minutes=max_minutes, seed=seed, whole_word=whole_word, init_from=init_from,
-                            warmup_steps=warmup_steps)
+    config = PretrainConfig(
+        size=size,
+        seq_len=seq_len,
+        batch_size=batch_size,
+        lr=lr,
+        max_steps=max_steps,
+        max_minutes=max_minutes,
+        seed=seed,
+        whole_word=whole_word,
+        init_from=init_from,
+        warmup_steps=warmup_steps,
+    )
     summary = pretrain_encoder(texts, output, config, resume=resume)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, ensure_ascii=False))
 
@@ -64,14 +73,32 @@ def train(
     overlap: int = typer.Option(TRAIN.overlap, help="tokens shared by neighbouring windows"),
     name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
-    entity_threshold: float = typer.Option(TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"),
-    lexicon: bool = typer.Option(TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"),
+    entity_threshold: float = typer.Option(
+        TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"
+    ),
+    lexicon: bool = typer.Option(
+        TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"
+    ),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
-    config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr, head_lr=head_lr,
-                         warmup_ratio=warmup_ratio, weight_decay=weight_decay, relation_weight=relation_weight,
-                         augment_copies=augment_copies, patience=patience, seed=seed, max_tokens=max_tokens,
-                         overlap=overlap, name=name, entity_threshold=entity_threshold, lexicon=lexicon)
+    config = TrainConfig(
+        base_model=base_model,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        head_lr=head_lr,
+        warmup_ratio=warmup_ratio,
+        weight_decay=weight_decay,
+        relation_weight=relation_weight,
+        augment_copies=augment_copies,
+        patience=patience,
+        seed=seed,
+        max_tokens=max_tokens,
+        overlap=overlap,
+        name=name,
+        entity_threshold=entity_threshold,
+        lexicon=lexicon,
+    )
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
     summary = train_model(train_paths, dev_paths, output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))

@@ -17,10 +17,14 @@ SENTENCE_END = "。！？；!?;\n"
 _EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
 _NAME_EDGE = _EDGE | set("（）()《》〈〉“”\"'‘’【】[]—-·.")
 # Inside a name: spaces are layout (pages pad two-character names: `李  倩`), punctuation is not.
-_INSIDE = {"PERSON": re.compile(r"[,，、。；;：:！!？?（）()《》“”\"'【】\[\]…]"),
-           "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]")}  # 某某（深圳）有限公司总经理 keeps its brackets
-_CURRENCY = re.compile(r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
-                       r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗")
+_INSIDE = {
+    "PERSON": re.compile(r"[,，、。；;：:！!？?（）()《》“”\"'【】\[\]…]"),
+    "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]"),
+}  # 某某（深圳）有限公司总经理 keeps its brackets
+_CURRENCY = re.compile(
+    r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
+    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗"
+)
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]")
 _PROJECT_WORD = "项目"
@@ -56,8 +60,8 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
 
 
 def _counts_projects(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - _CLAUSE_REACH):start]
-    after = text[end:end + _CLAUSE_REACH]
+    before = text[max(0, start - _CLAUSE_REACH) : start]
+    after = text[end : end + _CLAUSE_REACH]
     before = _CLAUSE.split(before)[-1]
     after = _CLAUSE.split(after)[0]
     return _PROJECT_WORD in before or _PROJECT_WORD in after

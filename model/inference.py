@@ -18,9 +18,8 @@ from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.constraints import constrain_span
 from model.decoding import TAGS, decode_bio, label_name
-from model.lexicon import token_lexicon_ids
-from model.network import ZsieModel, candidate_pairs, pair_row
 from model.labels import RELATION_TYPES
+from model.lexicon import token_lexicon_ids
 from model.network import ZsieModel, candidate_pairs, pair_row
 from model.windows import edge_weights, make_windows
 
@@ -124,8 +123,17 @@ class Predictor:
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
             segments = content_segments(clean, offsets)
             lexicon = token_lexicon_ids(clean.text, offsets) if self.config.lexicon else None
-            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids)), segments,
-                             lexicon=lexicon))
+            docs.append(
+                _Doc(
+                    clean,
+                    ids,
+                    offsets,
+                    torch.zeros(len(ids), len(TAGS)),
+                    torch.zeros(len(ids)),
+                    segments,
+                    lexicon=lexicon,
+                )
+            )
             for seg_start, seg_end in segments:
                 segment = offsets[seg_start:seg_end]
                 for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
@@ -140,7 +148,9 @@ class Predictor:
         window_spans = self.decode(batch, docs, probs)
         self.relate(batch, docs, hidden, window_spans)
 
-    def collate(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    def collate(
+        self, batch: list[tuple[int, int, int]], docs: list[_Doc]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
         """(input ids, attention mask, lexicon ids or None) of the windows, [CLS]/[SEP] added, padded to the longest."""
         tok = self.tokenizer
         width = max(end - start for _, start, end in batch) + 2
@@ -155,11 +165,13 @@ class Predictor:
                 lexicon[row, 1 : end - start + 1] = torch.tensor(docs[d].lexicon[start:end])
         return input_ids, mask, lexicon
 
-    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor,
-                lexicon: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, input_ids: torch.Tensor, mask: torch.Tensor, lexicon: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The encoder pass: (token states on the device, BIO probabilities on the CPU)."""
-        hidden, logits = self.model.encode(input_ids.to(self.device), mask.to(self.device),
-                                           None if lexicon is None else lexicon.to(self.device))
+        hidden, logits = self.model.encode(
+            input_ids.to(self.device), mask.to(self.device), None if lexicon is None else lexicon.to(self.device)
+        )
         return hidden, logits.float().softmax(-1).cpu()
 
     def decode(self, batch: list[tuple[int, int, int]], docs: list[_Doc], probs: torch.Tensor) -> list[list[tuple]]:

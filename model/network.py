@@ -207,8 +207,9 @@ class ZsieModel(nn.Module):
         head = RelationHead(token_model.config.hidden_size, config.relation_width)
         return cls(token_model, head, config)
 
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-               lexicon_ids: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, lexicon_ids: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """(token states, BIO logits) from one encoder pass; `lexicon_ids` (same shape as `input_ids`) are
         needed when the model has the lexicon channel."""
         tm = self.token_model
@@ -231,7 +232,9 @@ class ZsieModel(nn.Module):
         state = {k: v.detach().contiguous().cpu() for k, v in self.relation_head.state_dict().items()}
         save_file(state, str(directory / "relation_head.safetensors"))
         if self.lexicon is not None:
-            save_file({"weight": self.lexicon.weight.detach().contiguous().cpu()}, str(directory / "lexicon.safetensors"))
+            save_file(
+                {"weight": self.lexicon.weight.detach().contiguous().cpu()}, str(directory / "lexicon.safetensors")
+            )
         self.config.save(directory)
 
     @classmethod

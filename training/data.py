@@ -17,8 +17,9 @@ TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}
 IGNORE = -100
 
 
-def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int,
-                     lexicon: bool = False) -> list[dict]:
+def document_windows(
+    doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int, lexicon: bool = False
+) -> list[dict]:
     """One feature dict per window of the (cleaned) document; every token lands in some window. With
     `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py)."""
     clean = clean_text(doc["text"])

@@ -38,8 +38,15 @@ def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_toke
             {"id": i, "from_id": r["head"], "to_id": r["tail"], "type": r["type"], "score": r["score"]}
             for i, r in enumerate(pred.relations)
         ]
-        out.append({"id": doc.get("id"), "source": doc.get("source"), "text": doc["text"], "entities": entities,
-                    "relations": relations})
+        out.append(
+            {
+                "id": doc.get("id"),
+                "source": doc.get("source"),
+                "text": doc["text"],
+                "entities": entities,
+                "relations": relations,
+            }
+        )
     return out
 
 
@@ -268,14 +275,21 @@ def _slice_sections(report: dict) -> list[str]:
 
     def rows(pick) -> list[list]:
         keys = list(pick(slices[names[0]]))
-        return [[k, *[pick(slices[n]).get(k, {}).get(m, "") for m in ("precision", "recall", "f1") for n in names]]
-                for k in keys]
+        return [
+            [k, *[pick(slices[n]).get(k, {}).get(m, "") for m in ("precision", "recall", "f1") for n in names]]
+            for k in keys
+        ]
 
     docs = ", ".join(f"{n} {slices[n]['documents']} documents" for n in names)
-    out = [f"\n## By slice ({docs})\n", "### Entities\n",
-           _table(rows(lambda s: {**s["entities"]["per_label"], "micro": s["entities"]["micro"]}), header),
-           "\n### Relations\n", _table(rows(lambda s: {**s["relations"]["per_type"], "micro": s["relations"]["micro"]}), header),
-           "\n### Records (what users read)\n", _table(rows(lambda s: s["records"]), header)]
+    out = [
+        f"\n## By slice ({docs})\n",
+        "### Entities\n",
+        _table(rows(lambda s: {**s["entities"]["per_label"], "micro": s["entities"]["micro"]}), header),
+        "\n### Relations\n",
+        _table(rows(lambda s: {**s["relations"]["per_type"], "micro": s["relations"]["micro"]}), header),
+        "\n### Records (what users read)\n",
+        _table(rows(lambda s: s["records"]), header),
+    ]
     title_recall = ", ".join(f"{n} {slices[n]['records']['officials']['title_recall']}" for n in names)
     out.append(f"\nTitle recall of the officials found: {title_recall}.")
     return out
@@ -283,20 +297,29 @@ def _slice_sections(report: dict) -> list[str]:
 
 def render_markdown(report: dict) -> str:
     ent, rel = report["entities"], report["relations"]
-    parts = [f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
-             f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
-             "## Entities\n",
-             _table([[l, v["precision"], v["recall"], v["f1"], v["support"]] for l, v in ent["per_label"].items()]
-                    + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
-                    ["label", "precision", "recall", "F1", "support"]),
-             "\n## Relations (both spans and the type right)\n",
-             _table([[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
-                    + [["**micro**", *rel["micro"].values(), ""]], ["type", "precision", "recall", "F1", "support"]),
-             "\n## Records (officials by name, amounts by value + currency, counts by value, strategies by name)\n",
-             _table([[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in report["records"].items()],
-                    ["record", "precision", "recall", "F1", "support"]),
-             *_slice_sections(report),
-             "\n## Confusion (rows gold, columns predicted)\n"]
+    parts = [
+        f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
+        f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
+        "## Entities\n",
+        _table(
+            [[lab, v["precision"], v["recall"], v["f1"], v["support"]] for lab, v in ent["per_label"].items()]
+            + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
+            ["label", "precision", "recall", "F1", "support"],
+        ),
+        "\n## Relations (both spans and the type right)\n",
+        _table(
+            [[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
+            + [["**micro**", *rel["micro"].values(), ""]],
+            ["type", "precision", "recall", "F1", "support"],
+        ),
+        "\n## Records (officials by name, amounts by value + currency, counts by value, strategies by name)\n",
+        _table(
+            [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in report["records"].items()],
+            ["record", "precision", "recall", "F1", "support"],
+        ),
+        *_slice_sections(report),
+        "\n## Confusion (rows gold, columns predicted)\n",
+    ]
     cols = list(ENTITY_LABELS) + ["MISSED"]
     rows = [[g] + [report["confusion"].get(g, {}).get(c, 0) for c in cols] for g in list(ENTITY_LABELS) + ["NONE"]]
     parts.append(_table(rows, ["gold \\ pred"] + cols))

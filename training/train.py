@@ -49,8 +49,14 @@ def set_seed(seed: int) -> None:
 
 
 def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
-    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name,
-                      entity_threshold=config.entity_threshold, lexicon=config.lexicon)
+    zcfg = ZsieConfig(
+        base_model=config.base_model,
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        name=config.name,
+        entity_threshold=config.entity_threshold,
+        lexicon=config.lexicon,
+    )
     if config.base_model in SCRATCH_SIZES:
         tokenizer = build_char_tokenizer()
         model = ZsieModel.create(None, zcfg, scratch=scratch_config(config.base_model, len(tokenizer)))
@@ -63,9 +69,16 @@ def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
 
 
 def make_dataset(docs: list[dict], tokenizer, zcfg: ZsieConfig) -> Dataset:
-    rows = [f for doc in docs
-            for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance, zcfg.lexicon)]
-    return Dataset.from_list(rows) if rows else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
+    rows = [
+        f
+        for doc in docs
+        for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance, zcfg.lexicon)
+    ]
+    return (
+        Dataset.from_list(rows)
+        if rows
+        else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
+    )
 
 
 def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
@@ -83,13 +96,23 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         labels[b, :n] = torch.tensor(row["labels"])
         mask[b, :n] = 1
         pairs += [list(PairRow(*p[:PAIR_COLUMNS])._replace(batch=b)) + p[PAIR_COLUMNS:] for p in row["pairs"]]
-    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
-    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor, "lexicon_ids": lexicon}
+    pair_tensor = (
+        torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
+    )
+    return {
+        "input_ids": input_ids,
+        "attention_mask": mask,
+        "labels": labels,
+        "pairs": pair_tensor,
+        "lexicon_ids": lexicon,
+    }
 
 
 def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
     hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
-    ner = torch.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE)
+    ner = torch.nn.functional.cross_entropy(
+        logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE
+    )
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
