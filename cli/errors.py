@@ -23,10 +23,27 @@ class BadData(Exception):
 
 
 def check_data(paths: list[Path]) -> list[str]:
-    """The paths as strings, once the validator finds nothing wrong in them; BadData otherwise."""
-    from corpus.validate import validate_files
+    """The paths as strings, once the validator finds nothing wrong in them; BadData otherwise.
 
-    problems = validate_files(paths)
+    Documents are checked as the schema needs them (JSON, offsets, labels, relations); the corpus's own
+    provenance fields (`source`, `source_ref`) are not asked of a user's data.
+    """
+    from corpus.doccano import expand_paths, read_jsonl
+    from corpus.validate import validate_document
+
+    problems: list[str] = []
+    for path in expand_paths(paths):
+        if not path.exists():
+            problems.append(f"{path}:0: no such file")
+            continue
+        try:
+            for lineno, doc in read_jsonl(path):
+                if not isinstance(doc, dict):
+                    problems.append(f"{path}:{lineno}: a line must hold a JSON object")
+                    continue
+                problems.extend(f"{path}:{lineno}: {msg}" for msg in validate_document(doc))
+        except ValueError as err:
+            problems.append(str(err))
     if problems:
         raise BadData(problems)
     return [str(p) for p in paths]

@@ -51,7 +51,7 @@ class OracleModel(torch.nn.Module):
         self.ids = [tokenizer.convert_tokens_to_ids(ch) for ch in "王建国"]
         self.relation_head = lambda hidden, pairs: torch.zeros(len(pairs), 1 + len(RELATION_TYPES))
 
-    def encode(self, input_ids, attention_mask):
+    def encode(self, input_ids, attention_mask, lexicon=None):
         tags = bio_tags()
         logits = torch.zeros(*input_ids.shape, len(tags))
         logits[..., 0] = 1.0
@@ -140,10 +140,11 @@ def test_predictor_stages_each_do_one_thing():
     predictor = Predictor(OracleModel(tokenizer), tokenizer)
     docs, windows = predictor.prepare(["市委书记王建国出席会议。"])
     assert windows == [(0, 0, len(docs[0].ids))]
-    input_ids, mask = predictor.collate(windows, docs)
+    input_ids, mask, lexicon = predictor.collate(windows, docs)
+    assert lexicon is None  # the oracle reads no lexicon channel
     assert input_ids[0, 0] == tokenizer.cls_token_id and input_ids[0, -1] == tokenizer.sep_token_id
     assert mask.tolist() == [[1] * (len(docs[0].ids) + 2)]
-    hidden, probs = predictor.forward(input_ids, mask)
+    hidden, probs = predictor.forward(input_ids, mask, lexicon)
     assert probs.shape == (1, input_ids.shape[1], len(bio_tags())) and torch.allclose(
         probs.sum(-1), torch.ones(1, input_ids.shape[1])
     )
