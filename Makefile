@@ -9,14 +9,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,pretrain]'
 	touch $(STAMP)
 
-.PHONY: install serve test annotations model model-written ablation encoder baseline
+.PHONY: install serve test format annotations model model-written ablation encoder baseline
 install: $(STAMP)
 
 serve: $(STAMP)
 	$(VENV)/bin/zsie serve
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m pytest -q
+
+# Fix what ruff can and format the code.
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 annotations: $(STAMP)
 	$(VENV)/bin/zsie annotations build annotations/src --output annotations

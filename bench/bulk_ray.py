@@ -38,7 +38,9 @@ def articles(n: int) -> tuple[list[dict], str]:
                     return docs, "inews"
         except InewsUnavailable:
             pass
-    return [{"id": f"test:{i}", "text": t, "doc_date": None} for i, t in enumerate(bench_documents(n))], "test split (no inews)"
+    return [
+        {"id": f"test:{i}", "text": t, "doc_date": None} for i, t in enumerate(bench_documents(n))
+    ], "test split (no inews)"
 
 
 def splits(cores: int) -> list[tuple[int, int]]:
@@ -57,10 +59,21 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     started = time.perf_counter()
     reference = [json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE)]
     local_s = time.perf_counter() - started
-    result = {"documents": len(docs), "characters": chars, "source": source, "batch_size": BATCH_SIZE, "cores": cores,
-              "in_process": {"seconds": round(local_s, 3), "docs_per_s": round(len(docs) / local_s, 2),
-                             "chars_per_s": round(chars / local_s, 1), "threads": extractor_threads(), "dtype": extractor.dtype},
-              "ray": {}}
+    result = {
+        "documents": len(docs),
+        "characters": chars,
+        "source": source,
+        "batch_size": BATCH_SIZE,
+        "cores": cores,
+        "in_process": {
+            "seconds": round(local_s, 3),
+            "docs_per_s": round(len(docs) / local_s, 2),
+            "chars_per_s": round(chars / local_s, 1),
+            "threads": extractor_threads(),
+            "dtype": extractor.dtype,
+        },
+        "ray": {},
+    }
     del extractor
     start_ray(None, cores)
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,20 +81,41 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
         source_file.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
         for actors, threads in splits(cores):
             out = Path(tmp) / f"out-{actors}x{threads}"
-            summary = run_batch([source_file], out, BatchOptions(
-                engine="ray", model_dir=str(model_dir), device="cpu", batch_size=BATCH_SIZE, shard_size=BATCH_SIZE * 32,
-                actors=actors, cpus_per_actor=threads, threads_per_actor=threads, progress=False))
-            lines = [json.dumps(r, ensure_ascii=False) for p in sorted(out.glob("articles-*.jsonl")) for r in read_records(p)]
+            summary = run_batch(
+                [source_file],
+                out,
+                BatchOptions(
+                    engine="ray",
+                    model_dir=str(model_dir),
+                    device="cpu",
+                    batch_size=BATCH_SIZE,
+                    shard_size=BATCH_SIZE * 32,
+                    actors=actors,
+                    cpus_per_actor=threads,
+                    threads_per_actor=threads,
+                    progress=False,
+                ),
+            )
+            lines = [
+                json.dumps(r, ensure_ascii=False) for p in sorted(out.glob("articles-*.jsonl")) for r in read_records(p)
+            ]
             result["ray"][f"{actors}x{threads}"] = {
-                "actors": actors, "threads_per_actor": threads, "seconds": summary["seconds"],
-                "docs_per_s": summary["documents_per_s"], "chars_per_s": round(chars / summary["seconds"], 1),
-                "errors": summary["errors"], "identical": lines == reference}
+                "actors": actors,
+                "threads_per_actor": threads,
+                "seconds": summary["seconds"],
+                "docs_per_s": summary["documents_per_s"],
+                "chars_per_s": round(chars / summary["seconds"], 1),
+                "errors": summary["errors"],
+                "identical": lines == reference,
+            }
     one = result["ray"][f"1x{cores}"]
     result["ray_1_actor_vs_in_process"] = round(one["docs_per_s"] / result["in_process"]["docs_per_s"], 3)
     result["within_15pct"] = result["ray_1_actor_vs_in_process"] >= 0.85
     result["best_split"] = max(result["ray"], key=lambda k: result["ray"][k]["docs_per_s"])
     result["identical"] = all(r["identical"] for r in result["ray"].values())
-    result["note"] = "Ray times are whole jobs (actor start, model load, reading, writing shards); in-process is extract_many after a warm-up"
+    result["note"] = (
+        "Ray times are whole jobs (actor start, model load, reading, writing shards); in-process is extract_many after a warm-up"
+    )
     return result
 
 

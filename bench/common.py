@@ -61,8 +61,13 @@ def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> dict:
         fn()
         runs.append(time.perf_counter() - started)
     median = statistics.median(runs)
-    return {"median_s": round(median, 4), "min_s": round(min(runs), 4), "max_s": round(max(runs), 4),
-            "spread": round((max(runs) - min(runs)) / median, 4) if median else 0.0, "runs": [round(r, 4) for r in runs]}
+    return {
+        "median_s": round(median, 4),
+        "min_s": round(min(runs), 4),
+        "max_s": round(max(runs), 4),
+        "spread": round((max(runs) - min(runs)) / median, 4) if median else 0.0,
+        "runs": [round(r, 4) for r in runs],
+    }
 
 
 def machine() -> dict:
@@ -74,5 +79,11 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
-            "python": platform.python_version(), "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+    }

@@ -31,7 +31,15 @@ def run(model_dir: Path, quick: bool) -> dict:
             curve.append({"requests": done, "rss_kb": rss_kb(pid)["VmRSS"]})
         after = rss_kb(pid)
     half = curve[len(curve) // 2 - 1]["rss_kb"]
-    return {"requests": requests, "warmup_requests": warmup, "concurrency": CONCURRENCY,
-            "rss_at_start_kb": at_start["VmRSS"], "rss_before_kb": before["VmRSS"], "rss_after_kb": after["VmRSS"],
-            "peak_rss_kb": after["VmHWM"], "rss_growth": round((after["VmRSS"] - before["VmRSS"]) / before["VmRSS"], 4),
-            "rss_growth_second_half": round((after["VmRSS"] - half) / half, 4), "curve": curve}
+    return {
+        "requests": requests,
+        "warmup_requests": warmup,
+        "concurrency": CONCURRENCY,
+        "rss_at_start_kb": at_start["VmRSS"],
+        "rss_before_kb": before["VmRSS"],
+        "rss_after_kb": after["VmRSS"],
+        "peak_rss_kb": after["VmHWM"],
+        "rss_growth": round((after["VmRSS"] - before["VmRSS"]) / before["VmRSS"], 4),
+        "rss_growth_second_half": round((after["VmRSS"] - half) / half, 4),
+        "curve": curve,
+    }

@@ -38,6 +38,19 @@ def run(model_dir: Path, quick: bool) -> dict:
         cum = sum(v[3] for (file, _, func), v in stats.items() if file.endswith(suffix) and func == name)
         stages[stage] = {"seconds": round(cum, 4), "share": round(cum / total, 4)}
     own = sorted(stats.items(), key=lambda kv: -kv[1][2])[:15]
-    top = [{"function": f"{Path(file).name}:{line}({func})", "calls": v[1], "own_s": round(v[2], 4),
-            "share": round(v[2] / total, 4)} for (file, line, func), v in own]
-    return {"documents": len(docs), "dtype": extractor.dtype, "total_s": round(total, 4), "stages": stages, "top_own_time": top}
+    top = [
+        {
+            "function": f"{Path(file).name}:{line}({func})",
+            "calls": v[1],
+            "own_s": round(v[2], 4),
+            "share": round(v[2] / total, 4),
+        }
+        for (file, line, func), v in own
+    ]
+    return {
+        "documents": len(docs),
+        "dtype": extractor.dtype,
+        "total_s": round(total, 4),
+        "stages": stages,
+        "top_own_time": top,
+    }

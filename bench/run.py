@@ -23,8 +23,14 @@ def run_benchmarks(names: list[str], model_dir: Path, output: Path, quick: bool)
     for name in names:
         started = time.monotonic()
         result = importlib.import_module(MODULES.get(name, f"bench.{name}")).run(model_dir, quick)
-        result.update(benchmark=name, quick=quick, model=str(model_dir), machine=machine(),
-                      wall_s=round(time.monotonic() - started, 1), taken=time.strftime("%Y-%m-%d %H:%M:%S"))
+        result.update(
+            benchmark=name,
+            quick=quick,
+            model=str(model_dir),
+            machine=machine(),
+            wall_s=round(time.monotonic() - started, 1),
+            taken=time.strftime("%Y-%m-%d %H:%M:%S"),
+        )
         (output / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
         results[name] = result
     return results
@@ -38,28 +44,70 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
         path = results_dir / f"{name}.json"
         return json.loads(path.read_text()) if path.exists() else None
 
-    if (r := load("throughput")):
-        rows.append(("throughput", f"{r['extractor']['chars_per_s']:.0f} chars/s ({r['extractor']['dtype']}) vs pipeline "
-                     f"{r['hf_pipeline']['chars_per_s']:.0f}: {r['ratio']}x; fp32 extractor {r['extractor_fp32']['chars_per_s']:.0f}: "
-                     f"{r['ratio_fp32']}x", ">= 3x", str(r["ratio"] >= 3)))
-    if (r := load("quant")):
-        rows.append(("quant", f"int8 {r['speedup']}x fp32, F1 {r['fp32']['entity_f1']} -> {r['int8']['entity_f1']}", ">= 1.4x, <= 0.5 pt lost", str(r["int8_default_ok"])))
-    if (r := load("scaling")):
+    if r := load("throughput"):
+        rows.append(
+            (
+                "throughput",
+                f"{r['extractor']['chars_per_s']:.0f} chars/s ({r['extractor']['dtype']}) vs pipeline "
+                f"{r['hf_pipeline']['chars_per_s']:.0f}: {r['ratio']}x; fp32 extractor {r['extractor_fp32']['chars_per_s']:.0f}: "
+                f"{r['ratio_fp32']}x",
+                ">= 3x",
+                str(r["ratio"] >= 3),
+            )
+        )
+    if r := load("quant"):
+        rows.append(
+            (
+                "quant",
+                f"int8 {r['speedup']}x fp32, F1 {r['fp32']['entity_f1']} -> {r['int8']['entity_f1']}",
+                ">= 1.4x, <= 0.5 pt lost",
+                str(r["int8_default_ok"]),
+            )
+        )
+    if r := load("scaling"):
         per = ", ".join(f"{k}: {v['s_per_1k_chars']}" for k, v in r["sizes"].items())
-        rows.append(("scaling", f"s per 1k chars {per}; ratio {r['ratio_largest_to_1k']}", "<= 1.2", str(r["ratio_largest_to_1k"] <= 1.2)))
-    if (r := load("load")):
+        rows.append(
+            (
+                "scaling",
+                f"s per 1k chars {per}; ratio {r['ratio_largest_to_1k']}",
+                "<= 1.2",
+                str(r["ratio_largest_to_1k"] <= 1.2),
+            )
+        )
+    if r := load("load"):
         on = r["modes"]["batching"]
-        rows.append(("load", f"32 clients: {on['32']['requests_per_s']} req/s batched vs {r['modes']['no_batching']['32']['requests_per_s']} unbatched ({r['batching_speedup_at_32']}x; in-process 64 docs per call vs 1: {r['in_process_docs_per_call']['ratio']}x); errors at 64: {r['errors_at_64']}", ">= 2x, 0 errors", str(r["batching_speedup_at_32"] >= 2 and r["errors_at_64"] == 0)))
-    if (r := load("memory")):
-        rows.append(("memory", f"RSS {r['rss_before_kb'] // 1024} -> {r['rss_after_kb'] // 1024} MiB over {r['requests']} requests ({100 * r['rss_growth']:.1f}%; second half {100 * r['rss_growth_second_half']:.1f}%), after a {r['warmup_requests']}-request warm-up from {r['rss_at_start_kb'] // 1024} MiB; peak {r['peak_rss_kb'] // 1024} MiB", "< 10%", str(r["rss_growth"] < 0.10)))
-    if (r := load("profile")):
+        rows.append(
+            (
+                "load",
+                f"32 clients: {on['32']['requests_per_s']} req/s batched vs {r['modes']['no_batching']['32']['requests_per_s']} unbatched ({r['batching_speedup_at_32']}x; in-process 64 docs per call vs 1: {r['in_process_docs_per_call']['ratio']}x); errors at 64: {r['errors_at_64']}",
+                ">= 2x, 0 errors",
+                str(r["batching_speedup_at_32"] >= 2 and r["errors_at_64"] == 0),
+            )
+        )
+    if r := load("memory"):
+        rows.append(
+            (
+                "memory",
+                f"RSS {r['rss_before_kb'] // 1024} -> {r['rss_after_kb'] // 1024} MiB over {r['requests']} requests ({100 * r['rss_growth']:.1f}%; second half {100 * r['rss_growth_second_half']:.1f}%), after a {r['warmup_requests']}-request warm-up from {r['rss_at_start_kb'] // 1024} MiB; peak {r['peak_rss_kb'] // 1024} MiB",
+                "< 10%",
+                str(r["rss_growth"] < 0.10),
+            )
+        )
+    if r := load("profile"):
         shares = ", ".join(f"{k} {100 * v['share']:.0f}%" for k, v in r["stages"].items())
         rows.append(("profile", f"{r['dtype']}, {r['documents']} documents: {shares}", "", ""))
-    if (r := load("ray")):
+    if r := load("ray"):
         splits = ", ".join(f"{k}: {v['docs_per_s']}" for k, v in r["ray"].items())
-        rows.append(("ray", f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s, Ray (actors x threads) "
-                     f"{splits} docs/s; 1 actor {r['ray_1_actor_vs_in_process']}x in-process; best {r['best_split']}; identical {r['identical']}"
-                     f"{' (quick)' if r.get('quick') else ''}", ">= 0.85x, identical", str(r["within_15pct"] and r["identical"])))
+        rows.append(
+            (
+                "ray",
+                f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s, Ray (actors x threads) "
+                f"{splits} docs/s; 1 actor {r['ray_1_actor_vs_in_process']}x in-process; best {r['best_split']}; identical {r['identical']}"
+                f"{' (quick)' if r.get('quick') else ''}",
+                ">= 0.85x, identical",
+                str(r["within_15pct"] and r["identical"]),
+            )
+        )
     return rows
 
 
@@ -70,10 +118,15 @@ def refresh_readme(results_dir: Path) -> None:
     any_result = next(results_dir.glob("*.json"))
     info = json.loads(any_result.read_text())
     m = info["machine"]
-    table = [TABLE_START, "",
-             f"Taken {info['taken']} on {m['cpu']}, {m['cores']} cores, torch {m['torch']} ({m['torch_threads']} threads)"
-             f"{' — quick mode' if info.get('quick') else ''}.", "",
-             "| benchmark | figure | target | met |", "|---|---|---|---|"]
+    table = [
+        TABLE_START,
+        "",
+        f"Taken {info['taken']} on {m['cpu']}, {m['cores']} cores, torch {m['torch']} ({m['torch_threads']} threads)"
+        f"{' — quick mode' if info.get('quick') else ''}.",
+        "",
+        "| benchmark | figure | target | met |",
+        "|---|---|---|---|",
+    ]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     table += ["", TABLE_END]
     text = README.read_text()

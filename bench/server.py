@@ -29,8 +29,12 @@ def running_server(model_dir: Path, **settings):
     """A `zsie serve` process on 127.0.0.1 with ZSIE_* settings; yields (base url, pid)."""
     port = free_port()
     env = {**os.environ, **{f"ZSIE_{k.upper()}": str(v) for k, v in settings.items()}}
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--model", str(model_dir), "--port", str(port),
-                             "--device", "cpu"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--model", str(model_dir), "--port", str(port), "--device", "cpu"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -68,6 +72,7 @@ async def _load(url: str, texts: list[str], concurrency: int, requests: int) -> 
     errors = 0
     counter = iter(range(requests))
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+
         async def worker() -> None:
             nonlocal errors
             for i in counter:
@@ -88,9 +93,17 @@ async def _load(url: str, texts: list[str], concurrency: int, requests: int) -> 
     def pct(p: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 4)
 
-    return {"concurrency": concurrency, "requests": requests, "errors": errors, "seconds": round(elapsed, 3),
-            "requests_per_s": round(requests / elapsed, 2), "p50_s": pct(0.5), "p95_s": pct(0.95), "p99_s": pct(0.99),
-            "mean_s": round(statistics.fmean(latencies), 4)}
+    return {
+        "concurrency": concurrency,
+        "requests": requests,
+        "errors": errors,
+        "seconds": round(elapsed, 3),
+        "requests_per_s": round(requests / elapsed, 2),
+        "p50_s": pct(0.5),
+        "p95_s": pct(0.95),
+        "p99_s": pct(0.99),
+        "mean_s": round(statistics.fmean(latencies), 4),
+    }
 
 
 def load(url: str, texts: list[str], concurrency: int, requests: int) -> dict:

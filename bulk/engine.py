@@ -12,8 +12,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bulk.io import (FORMATS, SUMMARY_FILE, done_shards, merge_errors, plan_shards, shard_output, write_shard,
-                     written_ids)
+from bulk.io import (
+    FORMATS,
+    SUMMARY_FILE,
+    done_shards,
+    merge_errors,
+    plan_shards,
+    write_shard,
+    written_ids,
+)
 from bulk.work import ChunkExtractor, shard_chunks
 
 
@@ -74,9 +81,11 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
             for part in parts:
                 errors += part["errors"]
                 totals["skipped"] += part["skipped"]
-                for doc_id, line in zip(part["ids"], part["records"]):
+                for doc_id, line in zip(part["ids"], part["records"], strict=False):
                     if doc_id in seen:
-                        errors.append({"id": doc_id, "source": shard_name, "reason": "duplicate id: already written, skipped"})
+                        errors.append(
+                            {"id": doc_id, "source": shard_name, "reason": "duplicate id: already written, skipped"}
+                        )
                         continue
                     seen.add(doc_id)
                     lines.append(line)
@@ -96,10 +105,19 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
     seconds = time.perf_counter() - started
     all_errors = merge_errors(out_dir, input_errors)
     remaining = len(pending) - totals["shards_written"]
-    summary = {**totals, "errors": totals["errors"] + len(input_errors), "errors_in_file": all_errors,
-               "shards": len(shards), "shards_already_done": len(shards) - len(pending), "shards_left": remaining,
-               "seconds": round(seconds, 2), "documents_per_s": round(totals["documents"] / seconds, 2) if seconds else 0.0,
-               "engine": opts.engine, "format": opts.output_format, "output": str(out_dir)}
+    summary = {
+        **totals,
+        "errors": totals["errors"] + len(input_errors),
+        "errors_in_file": all_errors,
+        "shards": len(shards),
+        "shards_already_done": len(shards) - len(pending),
+        "shards_left": remaining,
+        "seconds": round(seconds, 2),
+        "documents_per_s": round(totals["documents"] / seconds, 2) if seconds else 0.0,
+        "engine": opts.engine,
+        "format": opts.output_format,
+        "output": str(out_dir),
+    }
     (out_dir / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary
 

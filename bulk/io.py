@@ -37,7 +37,7 @@ class Shard:
         return {**asdict(self), "files": list(self.files)}
 
     @classmethod
-    def from_row(cls, row: dict) -> "Shard":
+    def from_row(cls, row: dict) -> Shard:
         return cls(**{**row, "files": tuple(row.get("files") or ())})
 
 
@@ -46,8 +46,10 @@ def _stems(files: list[Path]) -> dict[Path, str]:
     counts: dict[str, int] = {}
     for f in files:
         counts[f.stem] = counts.get(f.stem, 0) + 1
-    return {f: f.stem if counts[f.stem] == 1 else f"{f.stem}-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:6]}"
-            for f in files}
+    return {
+        f: f.stem if counts[f.stem] == 1 else f"{f.stem}-{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:6]}"
+        for f in files
+    }
 
 
 def plan_shards(paths: list[Path], shard_size: int) -> tuple[list[Shard], list[dict]]:
@@ -72,16 +74,25 @@ def plan_shards(paths: list[Path], shard_size: int) -> tuple[list[Shard], list[d
     for unit, stem in _stems(units).items():
         if unit.is_dir():
             files = [str(p) for p in sorted(unit.rglob("*.txt"))]
-            shards += [Shard(f"{stem}-{i // shard_size:05d}", "txt", files=tuple(files[i:i + shard_size]), count=len(files[i:i + shard_size]))
-                       for i in range(0, len(files), shard_size)]
+            shards += [
+                Shard(
+                    f"{stem}-{i // shard_size:05d}",
+                    "txt",
+                    files=tuple(files[i : i + shard_size]),
+                    count=len(files[i : i + shard_size]),
+                )
+                for i in range(0, len(files), shard_size)
+            ]
         elif unit.suffix == ".txt":
             shards.append(Shard(f"{stem}-00000", "txt", files=(str(unit),), count=1))
         elif unit.suffix == ".parquet":
             import pyarrow.parquet as pq
 
             rows = pq.ParquetFile(unit).metadata.num_rows
-            shards += [Shard(f"{stem}-{i // shard_size:05d}", "parquet", str(unit), i, min(shard_size, rows - i))
-                       for i in range(0, rows, shard_size)]
+            shards += [
+                Shard(f"{stem}-{i // shard_size:05d}", "parquet", str(unit), i, min(shard_size, rows - i))
+                for i in range(0, rows, shard_size)
+            ]
         else:
             shards += _jsonl_shards(unit, stem, shard_size)
     return shards, errors
@@ -118,11 +129,18 @@ def read_shard(shard: Shard) -> tuple[list[dict], list[dict]]:
                 raise ValueError("a line must be a JSON object")
             doc = as_document(item)  # the same checks as `zsie extract`
         except (ValueError, TypeError) as err:
-            errors.append({"id": item.get("id") if isinstance(item, dict) else None, "source": source, "reason": str(err)})
+            errors.append(
+                {"id": item.get("id") if isinstance(item, dict) else None, "source": source, "reason": str(err)}
+            )
             return
         doc_id = doc.id if doc.id is not None else default_id
-        docs.append({"id": str(doc_id) if doc_id is not None else None, "text": doc.text,
-                     "doc_date": doc.doc_date.isoformat() if doc.doc_date else None})
+        docs.append(
+            {
+                "id": str(doc_id) if doc_id is not None else None,
+                "text": doc.text,
+                "doc_date": doc.doc_date.isoformat() if doc.doc_date else None,
+            }
+        )
 
     if shard.kind == "txt":
         for file in shard.files:
@@ -184,6 +202,7 @@ def _parquet_rows(shard: Shard):
 
 # --- output -----------------------------------------------------------------------------------------------
 
+
 def _atomic_write(path: Path, write) -> None:
     tmp = path.with_name(path.name + ".tmp")
     write(tmp)
@@ -199,7 +218,10 @@ def write_shard(out_dir: Path, name: str, fmt: str, lines: list[str], errors: li
     err_path = out_dir / ERRORS_DIR / f"{name}.jsonl"
     if errors:
         err_path.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(err_path, lambda p: p.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8"))
+        _atomic_write(
+            err_path,
+            lambda p: p.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8"),
+        )
     elif err_path.exists():
         err_path.unlink()
     target = shard_output(out_dir, name, fmt)
@@ -243,11 +265,14 @@ def merge_errors(out_dir: Path, input_errors: list[dict]) -> int:
     lines = []
     for path in sorted(folder.glob("*.jsonl")):
         lines += [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    _atomic_write(out_dir / ERRORS_FILE, lambda p: p.write_text("".join(line + "\n" for line in lines), encoding="utf-8"))
+    _atomic_write(
+        out_dir / ERRORS_FILE, lambda p: p.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    )
     return len(lines)
 
 
 # --- Parquet: one row per document, the record's lists as nested columns -----------------------------------
+
 
 def records_schema():
     """Columns in the record's key order, so a row read back (`to_pylist()`) is the record, key for key."""
@@ -256,18 +281,42 @@ def records_schema():
     s, i, f = pa.string(), pa.int64(), pa.float64()
     span = [("text", s), ("start", i), ("end", i)]
     mentions = pa.list_(pa.list_(i))
-    return pa.schema([
-        ("id", s),
-        ("model", s),
-        ("entities", pa.list_(pa.struct([("label", s), ("start", i), ("end", i), ("score", f), ("text", s)]))),
-        ("relations", pa.list_(pa.struct([("type", s), ("head", i), ("tail", i), ("score", f)]))),
-        ("officials", pa.list_(pa.struct([("name", s), ("titles", pa.list_(s)), ("roles", pa.list_(s)), ("mentions", mentions)]))),
-        ("amounts", pa.list_(pa.struct(span + [("value", s), ("value_max", s), ("currency", s), ("qualifier", s),
-                                               ("metric", s), ("period", s)]))),
-        ("project_counts", pa.list_(pa.struct(span + [("value", i), ("qualifier", s), ("counted", s), ("period", s)]))),
-        ("rates", pa.list_(pa.struct(span + [("value", s), ("unit", s), ("metric", s), ("period", s)]))),
-        ("strategies", pa.list_(pa.struct([("name", s), ("mentions", mentions)]))),
-    ])
+    return pa.schema(
+        [
+            ("id", s),
+            ("model", s),
+            ("entities", pa.list_(pa.struct([("label", s), ("start", i), ("end", i), ("score", f), ("text", s)]))),
+            ("relations", pa.list_(pa.struct([("type", s), ("head", i), ("tail", i), ("score", f)]))),
+            (
+                "officials",
+                pa.list_(
+                    pa.struct([("name", s), ("titles", pa.list_(s)), ("roles", pa.list_(s)), ("mentions", mentions)])
+                ),
+            ),
+            (
+                "amounts",
+                pa.list_(
+                    pa.struct(
+                        span
+                        + [
+                            ("value", s),
+                            ("value_max", s),
+                            ("currency", s),
+                            ("qualifier", s),
+                            ("metric", s),
+                            ("period", s),
+                        ]
+                    )
+                ),
+            ),
+            (
+                "project_counts",
+                pa.list_(pa.struct(span + [("value", i), ("qualifier", s), ("counted", s), ("period", s)])),
+            ),
+            ("rates", pa.list_(pa.struct(span + [("value", s), ("unit", s), ("metric", s), ("period", s)]))),
+            ("strategies", pa.list_(pa.struct([("name", s), ("mentions", mentions)]))),
+        ]
+    )
 
 
 def records_table(records: list[dict]):

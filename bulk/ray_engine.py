@@ -27,8 +27,12 @@ class _ChunkActor:
         self.worker = ChunkExtractor(model_dir, device, int8, threads, loader)
 
     def __call__(self, batch: dict) -> dict:
-        return {"shard": list(batch["shard"]), "chunk": list(batch["chunk"]), "n_chunks": list(batch["n_chunks"]),
-                "result": [self.worker(p) for p in batch["payload"]]}
+        return {
+            "shard": list(batch["shard"]),
+            "chunk": list(batch["chunk"]),
+            "n_chunks": list(batch["n_chunks"]),
+            "result": [self.worker(p) for p in batch["payload"]],
+        }
 
 
 def start_ray(address: str | None, num_cpus: int | None) -> None:
@@ -39,8 +43,12 @@ def start_ray(address: str | None, num_cpus: int | None) -> None:
         ray.init(address=address, logging_level=logging.WARNING)
     else:  # workers import this checkout's packages, whatever the install points at
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
-        ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING,
-                 runtime_env={"env_vars": {"PYTHONPATH": path}})
+        ray.init(
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            logging_level=logging.WARNING,
+            runtime_env={"env_vars": {"PYTHONPATH": path}},
+        )
 
 
 def plan_actors(actors: int | None, cpus_per_actor: float, gpus_per_actor: float) -> int:
@@ -74,10 +82,20 @@ def ray_results(shards: list[Shard], skip_ids: frozenset, opts) -> Iterator[tupl
     tasks = getattr(ray.data, "TaskPoolStrategy", None)
     read_limit = {"compute": tasks(size=max(2, n_actors))} if tasks else {"concurrency": max(2, n_actors)}
     ds = ds.flat_map(read, num_cpus=0, **read_limit)
-    ds = ds.map_batches(_ChunkActor, batch_size=1, compute=ray.data.ActorPoolStrategy(size=n_actors), num_cpus=opts.cpus_per_actor,
-                        num_gpus=opts.gpus_per_actor or None, batch_format="numpy",
-                        fn_constructor_kwargs={"model_dir": str(opts.model_dir) if opts.model_dir else None,
-                                               "device": device, "int8": opts.int8, "threads": threads,
-                                               "loader": opts.loader})
+    ds = ds.map_batches(
+        _ChunkActor,
+        batch_size=1,
+        compute=ray.data.ActorPoolStrategy(size=n_actors),
+        num_cpus=opts.cpus_per_actor,
+        num_gpus=opts.gpus_per_actor or None,
+        batch_format="numpy",
+        fn_constructor_kwargs={
+            "model_dir": str(opts.model_dir) if opts.model_dir else None,
+            "device": device,
+            "int8": opts.int8,
+            "threads": threads,
+            "loader": opts.loader,
+        },
+    )
     for row in ds.iter_rows():
         yield str(row["shard"]), int(row["chunk"]), int(row["n_chunks"]), str(row["result"])

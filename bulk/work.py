@@ -19,11 +19,19 @@ def shard_chunks(shard: Shard, batch_size: int, skip_ids: frozenset | set = froz
     the number of documents skipped because they were already written. Never empty, so every shard is seen."""
     docs, errors = read_shard(shard)
     kept = [d for d in docs if d["id"] not in skip_ids]
-    parts = [kept[i:i + batch_size] for i in range(0, len(kept), batch_size)] or [[]]
-    return [{"shard": shard.name, "chunk": k, "n_chunks": len(parts),
-             "payload": json.dumps({"docs": part, "errors": errors if k == 0 else [],
-                                    "skipped": len(docs) - len(kept) if k == 0 else 0}, ensure_ascii=False)}
-            for k, part in enumerate(parts)]
+    parts = [kept[i : i + batch_size] for i in range(0, len(kept), batch_size)] or [[]]
+    return [
+        {
+            "shard": shard.name,
+            "chunk": k,
+            "n_chunks": len(parts),
+            "payload": json.dumps(
+                {"docs": part, "errors": errors if k == 0 else [], "skipped": len(docs) - len(kept) if k == 0 else 0},
+                ensure_ascii=False,
+            ),
+        }
+        for k, part in enumerate(parts)
+    ]
 
 
 def default_loader(model_dir, device: str, int8: bool | None, threads: int | None):
@@ -37,8 +45,14 @@ class ChunkExtractor:
     {records: [record JSON lines], ids, errors, skipped, facts}. A chunk that fails is retried a document at a
     time, so one failing document costs only itself."""
 
-    def __init__(self, model_dir=None, device: str = "auto", int8: bool | None = None, threads: int | None = None,
-                 loader: Callable | None = None):
+    def __init__(
+        self,
+        model_dir=None,
+        device: str = "auto",
+        int8: bool | None = None,
+        threads: int | None = None,
+        loader: Callable | None = None,
+    ):
         self.extractor = (loader or default_loader)(model_dir, device, int8, threads)
 
     def __call__(self, payload: str) -> str:
@@ -55,6 +69,13 @@ class ChunkExtractor:
                         records += self.extractor.extract_many([doc], batch_size=1)
                     except Exception as err:  # noqa: BLE001
                         errors.append({"id": doc["id"], "source": "extract", "reason": f"{type(err).__name__}: {err}"})
-        return json.dumps({"records": [json.dumps(r, ensure_ascii=False) for r in records],
-                           "ids": [r["id"] for r in records], "errors": errors, "skipped": chunk["skipped"],
-                           "facts": sum(len(r[k]) for r in records for k in FACT_LISTS)}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "records": [json.dumps(r, ensure_ascii=False) for r in records],
+                "ids": [r["id"] for r in records],
+                "errors": errors,
+                "skipped": chunk["skipped"],
+                "facts": sum(len(r[k]) for r in records for k in FACT_LISTS),
+            },
+            ensure_ascii=False,
+        )

@@ -111,7 +111,7 @@ def draft(
     predictions = extractor.predictor.predict(texts)
     output.mkdir(parents=True, exist_ok=True)
     files: dict[int, list[str]] = {}
-    for n, ((cand, kind), text, pred) in enumerate(zip(items, texts, predictions)):
+    for n, ((cand, kind), text, pred) in enumerate(zip(items, texts, predictions, strict=False)):
         doc_id = "inews_" + cand.ref.replace(":", "_")
         meta = {"source": "inews", "source_ref": cand.ref, "kind": kind}
         files.setdefault(n % batches, []).append(draft_document(doc_id, text, meta, pred.entities, pred.relations))
@@ -124,11 +124,12 @@ def draft(
 def agreement(
     first: Path = typer.Argument(..., help="one annotation (JSONL or authoring markup .md)"),
     second: Path = typer.Argument(..., help="the other, independent annotation of the same documents"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="also write the figures and every disagreement as JSON"),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="also write the figures and every disagreement as JSON"
+    ),
 ) -> None:
     """Span-level agreement F1 per label (and per relation type) between two annotations of the same documents."""
-    from corpus.agreement import agreement as compare
-    from corpus.agreement import format_agreement, load_annotations
+    from corpus.agreement import agreement as compare, format_agreement, load_annotations
 
     try:
         result = compare(load_annotations(first), load_annotations(second))

@@ -9,7 +9,9 @@ import typer
 
 
 def bench(
-    which: str = typer.Argument("all", help="throughput | quant | scaling | load | memory | profile | ray | all (all but ray)"),
+    which: str = typer.Argument(
+        "all", help="throughput | quant | scaling | load | memory | profile | ray | all (all but ray)"
+    ),
     quick: bool = typer.Option(False, "--quick", help="small sizes: every benchmark in minutes"),
     output: Path = typer.Option(Path("bench/results"), "--output", "-o"),
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
@@ -25,4 +27,9 @@ def bench(
     if output.resolve() == (Path(__file__).resolve().parents[1] / "bench" / "results"):
         refresh_readme(output)
     for name, result in results.items():
-        typer.echo(f"{name}: " + json.dumps({k: v for k, v in result.items() if k not in ("machine", "modes", "sizes")}, ensure_ascii=False)[:400])
+        typer.echo(
+            f"{name}: "
+            + json.dumps(
+                {k: v for k, v in result.items() if k not in ("machine", "modes", "sizes")}, ensure_ascii=False
+            )[:400]
+        )

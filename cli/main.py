@@ -11,8 +11,17 @@ from cli.errors import user_errors
 
 app = typer.Typer(help="zhaoshang-ie: facts from Chinese investment-promotion news.", no_args_is_help=True)
 app.add_typer(annotations.app, name="annotations")
-for command in (learning.pretrain, learning.train, learning.evaluate, learning.find_threshold, learning.model_card,
-                extraction.extract, extraction.batch, serving.serve, benchmarks.bench):
+for command in (
+    learning.pretrain,
+    learning.train,
+    learning.evaluate,
+    learning.find_threshold,
+    learning.model_card,
+    extraction.extract,
+    extraction.batch,
+    serving.serve,
+    benchmarks.bench,
+):
     app.command()(user_errors(command))
 
 

@@ -30,8 +30,11 @@ def _spans(doc: dict) -> set[tuple[int, int, str]]:
 
 def _relations(doc: dict) -> set[tuple]:
     by_id = {e["id"]: (e["start_offset"], e["end_offset"], e["label"]) for e in doc["entities"]}
-    return {(by_id[r["from_id"]], by_id[r["to_id"]], r["type"]) for r in doc["relations"]
-            if r["from_id"] in by_id and r["to_id"] in by_id}
+    return {
+        (by_id[r["from_id"]], by_id[r["to_id"]], r["type"])
+        for r in doc["relations"]
+        if r["from_id"] in by_id and r["to_id"] in by_id
+    }
 
 
 def _f1(both: int, a: int, b: int) -> dict:
@@ -58,8 +61,16 @@ def agreement(first: list[dict], second: list[dict]) -> dict:
             for item in ys:
                 bucket_of[item[-1]]["b"] += 1
         for start, end, label in sorted(sa ^ sb):
-            disagreements.append({"doc": a["id"], "label": label, "text": a["text"][start:end], "start": start,
-                                  "end": end, "only_in": "a" if (start, end, label) in sa else "b"})
+            disagreements.append(
+                {
+                    "doc": a["id"],
+                    "label": label,
+                    "text": a["text"][start:end],
+                    "start": start,
+                    "end": end,
+                    "only_in": "a" if (start, end, label) in sa else "b",
+                }
+            )
     total = sum(labels.values(), Counter())
     return {
         "documents": len(shared),
@@ -71,8 +82,11 @@ def agreement(first: list[dict], second: list[dict]) -> dict:
 
 
 def format_agreement(result: dict) -> str:
-    lines = [f"{result['documents']} documents annotated twice", "| label | agreement F1 | spans A | spans B | agreed |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"{result['documents']} documents annotated twice",
+        "| label | agreement F1 | spans A | spans B | agreed |",
+        "|---|---|---|---|---|",
+    ]
     for name, row in [*result["labels"].items(), ("**all spans**", result["micro"]), *result["relations"].items()]:
         lines.append(f"| {name} | {row['f1']:.3f} | {row['a']} | {row['b']} | {row['agreed']} |")
     return "\n".join(lines)

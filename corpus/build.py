@@ -47,9 +47,14 @@ def check_source_text(doc: MarkupDocument) -> list[str]:
     if original.rstrip("\n") == doc.text.rstrip("\n"):
         doc.text = original
         return []
-    at = next((i for i, (a, b) in enumerate(zip(original, doc.text)) if a != b), min(len(original), len(doc.text)))
-    return [f"text differs from inews {ref} at character {at}: package {original[at:at + 20]!r}, "
-            f"markup {doc.text[at:at + 20]!r}"]
+    at = next(
+        (i for i, (a, b) in enumerate(zip(original, doc.text, strict=False)) if a != b),
+        min(len(original), len(doc.text)),
+    )
+    return [
+        f"text differs from inews {ref} at character {at}: package {original[at : at + 20]!r}, "
+        f"markup {doc.text[at : at + 20]!r}"
+    ]
 
 
 def to_jsonl(doc: MarkupDocument) -> dict:
@@ -127,7 +132,10 @@ def _write_provenance(docs, split, origin, path: Path, corpus_dir: Path) -> None
     by_source = {src: [d for d in docs if source_of(d)[0] == src] for src in SOURCES}
     per_source = "; ".join(
         f"{src} {len(items)} (train {sum(split[d.id] == 'train' for d in items)}, dev {sum(split[d.id] == 'dev' for d in items)}, "
-        f"test {sum(split[d.id] == 'test' for d in items)})" for src, items in by_source.items() if items)
+        f"test {sum(split[d.id] == 'test' for d in items)})"
+        for src, items in by_source.items()
+        if items
+    )
     lines = [
         "# The annotated corpus",
         "",

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 
-def inconsistencies(docs: list[dict], labels: tuple[str, ...] = ("STRATEGY", "ORG", "PERSON", "TITLE"),
-                    min_length: int = 2) -> list[dict]:
+def inconsistencies(
+    docs: list[dict], labels: tuple[str, ...] = ("STRATEGY", "ORG", "PERSON", "TITLE"), min_length: int = 2
+) -> list[dict]:
     """For each annotated surface: how often it is annotated with each label and how often it occurs
     unannotated (not covered by any span) across the corpus; only surfaces with a disagreement."""
     annotated: dict[str, Counter] = defaultdict(Counter)
     for doc in docs:
         for ent in doc["entities"]:
-            surface = doc["text"][ent["start_offset"]:ent["end_offset"]]
+            surface = doc["text"][ent["start_offset"] : ent["end_offset"]]
             if ent["label"] in labels and len(surface) >= min_length:
                 annotated[surface][ent["label"]] += 1
     report = []

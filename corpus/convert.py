@@ -30,7 +30,12 @@ def label_studio_to_doccano(tasks: list[dict]) -> list[dict]:
             value = item["value"]
             ids[item["id"]] = len(entities) + 1
             entities.append(
-                {"id": len(entities) + 1, "label": value["labels"][0], "start_offset": value["start"], "end_offset": value["end"]}
+                {
+                    "id": len(entities) + 1,
+                    "label": value["labels"][0],
+                    "start_offset": value["start"],
+                    "end_offset": value["end"],
+                }
             )
         labels = {e["id"]: e["label"] for e in entities}
         for item in results:
@@ -97,7 +102,7 @@ def doccano_to_conll(docs: list[dict]) -> str:
     blocks = []
     for doc in docs:
         lines = [f"# id = {doc.get('id')}"]
-        lines += [f"{_escape(ch)}\t{tag}" for ch, tag in zip(doc["text"], doc_to_bio(doc))]
+        lines += [f"{_escape(ch)}\t{tag}" for ch, tag in zip(doc["text"], doc_to_bio(doc), strict=False)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

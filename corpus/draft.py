@@ -11,9 +11,16 @@ def draft_document(doc_id: str, text: str, meta: dict[str, str], entities: list[
     as entity indices). Spans that markup cannot hold (a bracket or a newline inside) are left out."""
     kept = {}
     for index, ent in enumerate(entities):
-        surface = text[ent["start"]:ent["end"]]
+        surface = text[ent["start"] : ent["end"]]
         if any(ch in surface for ch in "[]\n"):
             continue
-        kept[index] = {"label": ent["label"], "start_offset": ent["start"], "end_offset": ent["end"], "ref": f"e{index}"}
-    links = [(kept[r["head"]]["ref"], kept[r["tail"]]["ref"]) for r in relations if r["head"] in kept and r["tail"] in kept]
+        kept[index] = {
+            "label": ent["label"],
+            "start_offset": ent["start"],
+            "end_offset": ent["end"],
+            "ref": f"e{index}",
+        }
+    links = [
+        (kept[r["head"]]["ref"], kept[r["tail"]]["ref"]) for r in relations if r["head"] in kept and r["tail"] in kept
+    ]
     return render_markup(doc_id, text, meta, list(kept.values()), links)

@@ -64,15 +64,19 @@ def iter_articles():
     """(ref, text) of every article in the package, in package order."""
     for split in SPLITS:
         titles, contents = _splits()[split]
-        for index, (title, content) in enumerate(zip(titles, contents)):
+        for index, (title, content) in enumerate(zip(titles, contents, strict=False)):
             yield f"{split}:{index}", f"{title}\n{content}"
 
 
 # Topic signals: local government economic work (signings, promotion, launches, meetings, inspections, results,
 # zones). Officials at work count as topic too: names and titles are the figure that matters most.
-_TOPIC = re.compile(r"招商|签约|开工|奠基|投产|竣工|开发区|产业园|园区|新区|高新区|经开区|项目建设|重点项目|推介会|洽谈会|"
-                    r"博览会|考察|调研|落户|固定资产投资|地区生产总值|GDP|实际利用外资|引进|座谈会|工作会议|督导|视察")
-_OFFICIAL = re.compile(r"(?:省|市|县|区|州|镇|乡|旗)(?:委)?(?:副)?(?:书记|长)|主任|副省长|副市长|副县长|副区长|常委|局长|主席")
+_TOPIC = re.compile(
+    r"招商|签约|开工|奠基|投产|竣工|开发区|产业园|园区|新区|高新区|经开区|项目建设|重点项目|推介会|洽谈会|"
+    r"博览会|考察|调研|落户|固定资产投资|地区生产总值|GDP|实际利用外资|引进|座谈会|工作会议|督导|视察"
+)
+_OFFICIAL = re.compile(
+    r"(?:省|市|县|区|州|镇|乡|旗)(?:委)?(?:副)?(?:书记|长)|主任|副省长|副市长|副县长|副区长|常委|局长|主席"
+)
 _MONEY = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿两.]+(?:万|亿)?(?:元|美元|港元|欧元)")
 # Near-topic distractors: money in company, finance or property news, with no promotion work.
 _FINANCE = re.compile(r"股份|股价|上市公司|营业收入|净利润|基金|楼盘|房价|证券|银行|保险|债券|公司")
@@ -93,8 +97,13 @@ class Candidate:
     @property
     def score(self) -> float:
         density = self.topic * 1000 / self.chars
-        return (3 * self.title_topic + min(self.topic, 15) + 2 * density + 0.7 * min(self.officials, 6)
-                + 0.7 * min(self.money, 6))
+        return (
+            3 * self.title_topic
+            + min(self.topic, 15)
+            + 2 * density
+            + 0.7 * min(self.officials, 6)
+            + 0.7 * min(self.money, 6)
+        )
 
 
 def candidates(min_chars: int = 150, max_chars: int = 4000) -> list[Candidate]:
@@ -110,12 +119,23 @@ def candidates(min_chars: int = 150, max_chars: int = 4000) -> list[Candidate]:
         if re.search(r"^### ", text, re.M):
             continue
         seen.add(key)
-        out.append(Candidate(ref, len(text), len(_TOPIC.findall(title)), len(_TOPIC.findall(text)),
-                             len(_OFFICIAL.findall(text)), len(_MONEY.findall(text)), len(_FINANCE.findall(text))))
+        out.append(
+            Candidate(
+                ref,
+                len(text),
+                len(_TOPIC.findall(title)),
+                len(_TOPIC.findall(text)),
+                len(_OFFICIAL.findall(text)),
+                len(_MONEY.findall(text)),
+                len(_FINANCE.findall(text)),
+            )
+        )
     return out
 
 
-def choose(n_topic: int, n_distractors: int, exclude: set[str] = frozenset()) -> tuple[list[Candidate], list[Candidate]]:
+def choose(
+    n_topic: int, n_distractors: int, exclude: set[str] = frozenset()
+) -> tuple[list[Candidate], list[Candidate]]:
     """The most on-topic articles (officials or money in local economic work), and near-topic distractors:
     money amounts in company/finance/property news with little promotion vocabulary."""
     pool = [c for c in candidates() if c.ref not in exclude]
@@ -123,5 +143,6 @@ def choose(n_topic: int, n_distractors: int, exclude: set[str] = frozenset()) ->
     chosen = {c.ref for c in topic}
     distractors = sorted(
         (c for c in pool if c.ref not in chosen and c.topic <= 2 and c.money >= 2 and c.finance >= 2),
-        key=lambda c: (-min(c.money, 8), c.chars, c.ref))[:n_distractors]
+        key=lambda c: (-min(c.money, 8), c.chars, c.ref),
+    )[:n_distractors]
     return topic, distractors

@@ -72,7 +72,9 @@ def _parse_body(doc: MarkupDocument, body: str, where: str) -> dict[str, dict]:
     doc.text = "".join(out)
     leftover = re.search(r"\]\((?:[A-Z]+)(?::\w+)?\)", doc.text)
     if leftover:
-        raise MarkupError(f"{where}: malformed span markup near {doc.text[max(0, leftover.start() - 20):leftover.end()]!r}")
+        raise MarkupError(
+            f"{where}: malformed span markup near {doc.text[max(0, leftover.start() - 20) : leftover.end()]!r}"
+        )
     return refs
 
 
@@ -95,9 +97,7 @@ def _parse_relations(doc: MarkupDocument, lines: list[str], refs: dict[str, dict
             if rel_type is None:
                 types = relation_type_for(head["label"], tail["label"])
                 if len(types) != 1:
-                    raise MarkupError(
-                        f"{where}: no relation type links {head['label']} -> {tail['label']} ({line!r})"
-                    )
+                    raise MarkupError(f"{where}: no relation type links {head['label']} -> {tail['label']} ({line!r})")
                 rel_type = types[0]
             doc.relations.append(
                 {"id": len(doc.relations) + 1, "from_id": head["id"], "to_id": tail["id"], "type": rel_type}
@@ -146,8 +146,9 @@ def parse_markup_file(path: str | Path) -> list[MarkupDocument]:
     return parse_markup(path.read_text(encoding="utf-8"), str(path))
 
 
-def render_markup(doc_id: str, text: str, meta: dict[str, str], entities: list[dict],
-                  links: list[tuple[str, str]]) -> str:
+def render_markup(
+    doc_id: str, text: str, meta: dict[str, str], entities: list[dict], links: list[tuple[str, str]]
+) -> str:
     """The markup of one document: `entities` hold label, start_offset, end_offset and a `ref`; `links` are
     (head ref, tail ref). Refs are written only for spans that take part in a link. Inverse of parse_markup."""
     linked = {ref for pair in links for ref in pair}

@@ -48,7 +48,7 @@ def validate_document(doc: dict) -> list[str]:
 
     # BIO tagging needs flat spans: any overlap, crossing or nested, is an error.
     placed.sort()
-    for (s1, e1, id1), (s2, e2, id2) in zip(placed, placed[1:]):
+    for (s1, e1, id1), (s2, e2, id2) in zip(placed, placed[1:], strict=False):
         if s2 < e1:
             kind = "nested in" if e2 <= e1 else "crosses"
             problems.append(f"entity {id2} ({s2}-{e2}) {kind} entity {id1} ({s1}-{e1})")
@@ -65,13 +65,13 @@ def validate_document(doc: dict) -> list[str]:
             continue
         head, tail = by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))
         if head is None or tail is None:
-            problems.append(f"relation {rel_id}: endpoint {rel.get('from_id') if head is None else rel.get('to_id')} does not exist")
+            problems.append(
+                f"relation {rel_id}: endpoint {rel.get('from_id') if head is None else rel.get('to_id')} does not exist"
+            )
             continue
         heads, tail_label = RELATION_SCHEMA[rel_type]
         if head.get("label") not in heads or tail.get("label") != tail_label:
-            problems.append(
-                f"relation {rel_id}: {rel_type} cannot link {head.get('label')} -> {tail.get('label')}"
-            )
+            problems.append(f"relation {rel_id}: {rel_type} cannot link {head.get('label')} -> {tail.get('label')}")
     return problems
 
 
@@ -102,8 +102,10 @@ def validate_source(doc: dict) -> list[str]:
     return []
 
 
-def validate_files(paths: Iterable[str | Path]) -> list[str]:
-    """Problems of every document in the files, each as 'file:line: message'; duplicate document ids too."""
+def validate_files(paths: Iterable[str | Path], check_sources: bool = True) -> list[str]:
+    """Problems of every document in the files, each as 'file:line: message'; duplicate document ids too.
+    `check_sources` also asks for the corpus's provenance fields (`source`, `source_ref`, the inews text),
+    which a user's own training data need not have."""
     problems: list[str] = []
     seen_docs: dict[object, str] = {}
     for path in expand_paths(paths):
@@ -121,7 +123,10 @@ def validate_files(paths: Iterable[str | Path]) -> list[str]:
                     problems.append(f"{where}: duplicate document id {doc_id!r} (first at {seen_docs[doc_id]})")
                 else:
                     seen_docs[doc_id] = where
-                problems.extend(f"{where}: {msg}" for msg in validate_document(doc) + validate_source(doc))
+                problems.extend(
+                    f"{where}: {msg}"
+                    for msg in (validate_document(doc) + (validate_source(doc) if check_sources else []))
+                )
         except ValueError as err:
             problems.append(str(err))
     return problems

@@ -40,4 +40,3 @@ def chrome_ranges(text: str) -> list[tuple[int, int]]:
         if _CHROME_LINES.search(line):
             ranges.append((start, end))
     return ranges
-

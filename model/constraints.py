@@ -18,10 +18,14 @@ _EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
 _NAME_EDGE = _EDGE | set("（）()《》〈〉“”\"'‘’【】[]—-·.")
 # Inside a name: spaces are layout (pages pad two-character names: `李  倩`), punctuation is not.
 # An ASCII `?` is what scraping leaves of a full-width space (`黄 ?玮`): layout, not punctuation.
-_INSIDE = {"PERSON": re.compile(r"[,，、。；;：:！!？（）()《》“”\"'【】\[\]…]"),
-           "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]")}  # 某某（深圳）有限公司总经理 keeps its brackets
-_CURRENCY = re.compile(r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
-                       r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|角")
+_INSIDE = {
+    "PERSON": re.compile(r"[,，、。；;：:！!？（）()《》“”\"'【】\[\]…]"),
+    "TITLE": re.compile(r"[,，、。；;：:！!？?《》“”\"'【】\[\]…]"),
+}  # 某某（深圳）有限公司总经理 keeps its brackets
+_CURRENCY = re.compile(
+    r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
+    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|角"
+)
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
 _PROJECT_WORD = "项目"
@@ -57,6 +61,6 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
 
 
 def _counts_projects(text: str, start: int, end: int) -> bool:
-    before = _SENTENCE.split(text[max(0, start - _REACH):start])[-1]
-    after = _SENTENCE.split(text[end:end + _REACH])[0]
+    before = _SENTENCE.split(text[max(0, start - _REACH) : start])[-1]
+    after = _SENTENCE.split(text[end : end + _REACH])[0]
     return _PROJECT_WORD in before or _PROJECT_WORD in after

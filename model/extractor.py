@@ -63,8 +63,15 @@ def pass_settings(device: torch.device, max_batch_tokens: int | None = None) -> 
 
 
 class Extractor:
-    def __init__(self, model: ZsieModel, tokenizer, device: torch.device, max_batch_tokens: int | None, quantized: bool,
-                 model_dir: Path):
+    def __init__(
+        self,
+        model: ZsieModel,
+        tokenizer,
+        device: torch.device,
+        max_batch_tokens: int | None,
+        quantized: bool,
+        model_dir: Path,
+    ):
         self.model = model
         self.tokenizer = tokenizer
         self.device = device
@@ -75,8 +82,14 @@ class Extractor:
         self.predictor = Predictor(model, tokenizer, device=str(device), max_batch_tokens=budget, min_fill=min_fill)
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None, device: str = "auto", int8: bool | None = None,
-             max_batch_tokens: int | None = None, threads: int | None = None) -> "Extractor":
+    def load(
+        cls,
+        model_dir: str | Path | None = None,
+        device: str = "auto",
+        int8: bool | None = None,
+        max_batch_tokens: int | None = None,
+        threads: int | None = None,
+    ) -> Extractor:
         """Load a model directory (None: the bundled model). CPU: dynamic int8 when `int8` (None: the model's
         recorded default); CUDA: fp16 and larger batches."""
         directory = resolve_model_dir(model_dir)
@@ -103,10 +116,14 @@ class Extractor:
     def extract(self, text: str, doc_id: str | None = None, doc_date: date | None = None) -> dict:
         return self.extract_many([Document(text, doc_id, doc_date)])[0]
 
-    def extract_many(self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False) -> list[dict]:
+    def extract_many(
+        self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False
+    ) -> list[dict]:
         return list(self.iter_extract(docs, batch_size, progress))
 
-    def iter_extract(self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False) -> Iterator[dict]:
+    def iter_extract(
+        self, docs: Iterable[str | Document | dict], batch_size: int = 32, progress: bool = False
+    ) -> Iterator[dict]:
         """Records in input order, `batch_size` documents per model pass, memory bounded by the batch."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -127,7 +144,7 @@ class Extractor:
         predictions = self.predictor.predict([d.text for d in docs])
         return [
             build_record(d.text, p.entities, p.relations, d.id, self.name, d.doc_date)
-            for d, p in zip(docs, predictions)
+            for d, p in zip(docs, predictions, strict=True)
         ]
 
 

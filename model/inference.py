@@ -18,9 +18,9 @@ from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
 from model.constraints import constrain_span
 from model.decoding import TAGS, decode_bio, label_name
+from model.labels import RELATION_TYPES
 from model.lexicon import token_lexicon_ids
 from model.network import ZsieModel, candidate_pairs, pair_row
-from model.labels import RELATION_TYPES
 from model.windows import edge_weights, make_windows
 
 
@@ -48,7 +48,7 @@ def tokenize_document(tokenizer, text: str) -> tuple[list[int], list[tuple[int, 
     if not text:
         return [], []
     encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
-    pairs = [(i, o) for i, o in zip(encoded["input_ids"], encoded["offset_mapping"]) if o[1] > o[0]]
+    pairs = [(i, o) for i, o in zip(encoded["input_ids"], encoded["offset_mapping"], strict=False) if o[1] > o[0]]
     return [i for i, _ in pairs], [tuple(o) for _, o in pairs]
 
 
@@ -72,7 +72,9 @@ def content_segments(clean: CleanText, offsets: list[tuple[int, int]]) -> list[t
     return segments
 
 
-def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256, min_fill: float = 0.0) -> list[list[int]]:
+def plan_batches(
+    lengths: list[int], max_batch_tokens: int, max_batch_size: int = 256, min_fill: float = 0.0
+) -> list[list[int]]:
     """Indices grouped into batches: longest first, each batch's padded size within the token budget, and
     no window shorter than `min_fill` of its batch's width (padding is wasted compute)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
@@ -80,8 +82,11 @@ def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int 
     current: list[int] = []
     for index in order:
         width = lengths[current[0]] if current else lengths[index]
-        if current and (width * (len(current) + 1) > max_batch_tokens or len(current) >= max_batch_size
-                        or lengths[index] < min_fill * width):
+        if current and (
+            width * (len(current) + 1) > max_batch_tokens
+            or len(current) >= max_batch_size
+            or lengths[index] < min_fill * width
+        ):
             batches.append(current)
             current = []
         current.append(index)
@@ -91,7 +96,9 @@ def plan_batches(lengths: list[int], max_batch_tokens: int, max_batch_size: int 
 
 
 class Predictor:
-    def __init__(self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192, min_fill: float = 0.0):
+    def __init__(
+        self, model: ZsieModel, tokenizer, device: str = "cpu", max_batch_tokens: int = 8192, min_fill: float = 0.0
+    ):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.device = torch.device(device)
@@ -116,8 +123,17 @@ class Predictor:
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
             segments = content_segments(clean, offsets)
             lexicon = token_lexicon_ids(clean.text, offsets) if self.config.lexicon else None
-            docs.append(_Doc(clean, ids, offsets, torch.zeros(len(ids), len(TAGS)), torch.zeros(len(ids)), segments,
-                             lexicon=lexicon))
+            docs.append(
+                _Doc(
+                    clean,
+                    ids,
+                    offsets,
+                    torch.zeros(len(ids), len(TAGS)),
+                    torch.zeros(len(ids)),
+                    segments,
+                    lexicon=lexicon,
+                )
+            )
             for seg_start, seg_end in segments:
                 segment = offsets[seg_start:seg_end]
                 for start, end in make_windows(segment, clean.text, self.config.max_tokens, self.config.overlap):
@@ -132,7 +148,9 @@ class Predictor:
         window_spans = self.decode(batch, docs, probs)
         self.relate(batch, docs, hidden, window_spans)
 
-    def collate(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    def collate(
+        self, batch: list[tuple[int, int, int]], docs: list[_Doc]
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
         """(input ids, attention mask, lexicon ids or None) of the windows, [CLS]/[SEP] added, padded to the longest."""
         tok = self.tokenizer
         width = max(end - start for _, start, end in batch) + 2
@@ -147,8 +165,9 @@ class Predictor:
                 lexicon[row, 1 : end - start + 1] = torch.tensor(docs[d].lexicon[start:end])
         return input_ids, mask, lexicon
 
-    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor,
-                lexicon: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(
+        self, input_ids: torch.Tensor, mask: torch.Tensor, lexicon: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The encoder pass: (token states on the device, BIO probabilities on the CPU)."""
         inputs = (input_ids.to(self.device), mask.to(self.device))
         if lexicon is not None:  # only a model with the lexicon channel takes it
@@ -169,14 +188,17 @@ class Predictor:
             window_spans.append(decode_bio(window_probs))
         return window_spans
 
-    def relate(self, batch: list[tuple[int, int, int]], docs: list[_Doc], hidden: torch.Tensor,
-               window_spans: list[list[tuple]]) -> None:
+    def relate(
+        self, batch: list[tuple[int, int, int]], docs: list[_Doc], hidden: torch.Tensor, window_spans: list[list[tuple]]
+    ) -> None:
         """Scores the candidate pairs of each window's spans with the relation head; each document keeps the
         best score of every (head chars, tail chars, type) its windows voted for."""
         pair_rows, pair_keys = [], []
         for row, ((d, start, _), spans) in enumerate(zip(batch, window_spans, strict=True)):
             doc = docs[d]
-            for i, j, features in candidate_pairs([(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance):
+            for i, j, features in candidate_pairs(
+                [(s, e, lab) for s, e, lab, _ in spans], self.config.max_pair_distance
+            ):
                 hs, he, _, _ = spans[i]
                 ts, te, _, _ = spans[j]
                 pair_rows.append(pair_row(row, spans[i][:3], spans[j][:3], features))
@@ -203,8 +225,11 @@ class Predictor:
             return out
         probs = doc.probs / doc.weights.clamp(min=1e-9)[:, None]
         index_of = {}
-        spans = [(seg_start + s, seg_start + e, label, score) for seg_start, seg_end in doc.segments
-                 for s, e, label, score in decode_bio(probs[seg_start:seg_end])]  # no span bridges chrome
+        spans = [
+            (seg_start + s, seg_start + e, label, score)
+            for seg_start, seg_end in doc.segments
+            for s, e, label, score in decode_bio(probs[seg_start:seg_end])
+        ]  # no span bridges chrome
         for s, e, label, score in spans:
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)

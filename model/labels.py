@@ -34,8 +34,4 @@ def bio_tags() -> list[str]:
 
 def relation_type_for(head_label: str, tail_label: str) -> list[str]:
     """Relation types whose schema admits this (head, tail) label pair."""
-    return [
-        rel
-        for rel, (heads, tail) in RELATION_SCHEMA.items()
-        if head_label in heads and tail_label == tail
-    ]
+    return [rel for rel, (heads, tail) in RELATION_SCHEMA.items() if head_label in heads and tail_label == tail]

@@ -15,27 +15,122 @@ from functools import lru_cache
 
 POSITIONS = ("B", "I", "E", "S")
 # Part-of-speech groups; a tag not listed falls into "other" (by its first letter where that is listed).
-GROUPS = ("other", "nr", "ns", "nt", "nz", "n", "v", "m", "q", "t", "a", "d", "p", "c", "u", "x", "eng",
-          "title", "strategy", "currency")
+GROUPS = (
+    "other",
+    "nr",
+    "ns",
+    "nt",
+    "nz",
+    "n",
+    "v",
+    "m",
+    "q",
+    "t",
+    "a",
+    "d",
+    "p",
+    "c",
+    "u",
+    "x",
+    "eng",
+    "title",
+    "strategy",
+    "currency",
+)
 PAD_ID = 0
 N_LEXICON_IDS = 1 + len(POSITIONS) * len(GROUPS)
 
 _PLACES = ("省", "市", "县", "区", "州", "镇", "乡", "旗", "盟")
 _POSTS = ("书记", "副书记", "长", "委常委", "委书记", "委副书记")
-_OFFICES = ("主任", "副主任", "主席", "副主席", "秘书长", "副秘书长", "局长", "副局长", "厅长", "副厅长", "部长", "副部长",
-            "院长", "副院长", "检察长", "董事长", "副董事长", "总经理", "副总经理", "党委书记", "党组书记", "巡视员", "调研员")
-TITLE_WORDS = tuple(sorted(
-    {f"{p}{post}" for p in _PLACES for post in _POSTS}
-    | {f"副{p}长" for p in _PLACES} | {f"常务副{p}长" for p in _PLACES}
-    | {f"{p}委常委" for p in _PLACES} | set(_OFFICES)
-    | {"总书记", "国家主席", "国务院总理", "副总理", "国务委员", "管委会主任", "工委书记", "村支书", "党工委书记"}
-))
-STRATEGY_WORDS = ("产业链招商", "链主招商", "资本招商", "资本基金招商", "产业基金招商", "基金招商", "场景招商", "驻点招商",
-                  "驻外招商", "以商引商", "以商招商", "以企引企", "以投促引", "招投联动", "科技招商", "园区招商", "平台招商",
-                  "活动招商", "展会招商", "办会招商", "存量招商", "精准招商", "靶向招商", "链式招商", "委托招商", "云招商",
-                  "网络招商", "小分队招商", "全员招商", "总部招商", "数字招商", "飞地招商", "以链招商", "中介招商", "乡贤招商")
-CURRENCY_WORDS = ("元", "万元", "亿元", "万亿元", "美元", "万美元", "亿美元", "港元", "亿港元", "欧元", "亿欧元", "日元",
-                  "英镑", "港币", "人民币")
+_OFFICES = (
+    "主任",
+    "副主任",
+    "主席",
+    "副主席",
+    "秘书长",
+    "副秘书长",
+    "局长",
+    "副局长",
+    "厅长",
+    "副厅长",
+    "部长",
+    "副部长",
+    "院长",
+    "副院长",
+    "检察长",
+    "董事长",
+    "副董事长",
+    "总经理",
+    "副总经理",
+    "党委书记",
+    "党组书记",
+    "巡视员",
+    "调研员",
+)
+TITLE_WORDS = tuple(
+    sorted(
+        {f"{p}{post}" for p in _PLACES for post in _POSTS}
+        | {f"副{p}长" for p in _PLACES}
+        | {f"常务副{p}长" for p in _PLACES}
+        | {f"{p}委常委" for p in _PLACES}
+        | set(_OFFICES)
+        | {"总书记", "国家主席", "国务院总理", "副总理", "国务委员", "管委会主任", "工委书记", "村支书", "党工委书记"}
+    )
+)
+STRATEGY_WORDS = (
+    "产业链招商",
+    "链主招商",
+    "资本招商",
+    "资本基金招商",
+    "产业基金招商",
+    "基金招商",
+    "场景招商",
+    "驻点招商",
+    "驻外招商",
+    "以商引商",
+    "以商招商",
+    "以企引企",
+    "以投促引",
+    "招投联动",
+    "科技招商",
+    "园区招商",
+    "平台招商",
+    "活动招商",
+    "展会招商",
+    "办会招商",
+    "存量招商",
+    "精准招商",
+    "靶向招商",
+    "链式招商",
+    "委托招商",
+    "云招商",
+    "网络招商",
+    "小分队招商",
+    "全员招商",
+    "总部招商",
+    "数字招商",
+    "飞地招商",
+    "以链招商",
+    "中介招商",
+    "乡贤招商",
+)
+CURRENCY_WORDS = (
+    "元",
+    "万元",
+    "亿元",
+    "万亿元",
+    "美元",
+    "万美元",
+    "亿美元",
+    "港元",
+    "亿港元",
+    "欧元",
+    "亿欧元",
+    "日元",
+    "英镑",
+    "港币",
+    "人民币",
+)
 
 
 def group_of(tag: str) -> str:
@@ -50,8 +145,11 @@ def lexicon_id(position: str, group: str) -> int:
     return 1 + GROUPS.index(group) * len(POSITIONS) + POSITIONS.index(position)
 
 
-GAZETTEER = {word: tag for words, tag in ((TITLE_WORDS, "title"), (STRATEGY_WORDS, "strategy"),
-                                           (CURRENCY_WORDS, "currency")) for word in words}
+GAZETTEER = {
+    word: tag
+    for words, tag in ((TITLE_WORDS, "title"), (STRATEGY_WORDS, "strategy"), (CURRENCY_WORDS, "currency"))
+    for word in words
+}
 
 
 @lru_cache(maxsize=1)

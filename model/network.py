@@ -48,7 +48,7 @@ class ZsieConfig:
         (directory / "zsie_config.json").write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False))
 
     @classmethod
-    def load(cls, directory: Path) -> "ZsieConfig":
+    def load(cls, directory: Path) -> ZsieConfig:
         data = json.loads((directory / "zsie_config.json").read_text())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
@@ -87,7 +87,9 @@ class RelationHead(nn.Module):
                 allowed[ENTITY_LABELS.index(head), ENTITY_LABELS.index(tail), t] = True
         self.register_buffer("allowed", allowed, persistent=False)
 
-    def span_states(self, hidden: torch.Tensor, batch: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+    def span_states(
+        self, hidden: torch.Tensor, batch: torch.Tensor, start: torch.Tensor, end: torch.Tensor
+    ) -> torch.Tensor:
         return self.span(torch.cat([hidden[batch, start], hidden[batch, end - 1]], dim=-1))
 
     def forward(self, hidden: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
@@ -186,7 +188,7 @@ class ZsieModel(nn.Module):
                 self.lexicon.weight[PAD_ID].zero_()
 
     @classmethod
-    def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> "ZsieModel":
+    def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> ZsieModel:
         """A new model: encoder weights from a checkpoint (hub id or directory), or from scratch when
         `scratch` (a BertConfig) is given. The BIO head is always new."""
         tags = bio_tags()
@@ -205,8 +207,9 @@ class ZsieModel(nn.Module):
         head = RelationHead(token_model.config.hidden_size, config.relation_width)
         return cls(token_model, head, config)
 
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-               lexicon_ids: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def encode(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, lexicon_ids: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """(token states, BIO logits) from one encoder pass; `lexicon_ids` (same shape as `input_ids`) are
         needed when the model has the lexicon channel."""
         tm = self.token_model
@@ -229,11 +232,13 @@ class ZsieModel(nn.Module):
         state = {k: v.detach().contiguous().cpu() for k, v in self.relation_head.state_dict().items()}
         save_file(state, str(directory / "relation_head.safetensors"))
         if self.lexicon is not None:
-            save_file({"weight": self.lexicon.weight.detach().contiguous().cpu()}, str(directory / "lexicon.safetensors"))
+            save_file(
+                {"weight": self.lexicon.weight.detach().contiguous().cpu()}, str(directory / "lexicon.safetensors")
+            )
         self.config.save(directory)
 
     @classmethod
-    def load(cls, directory: str | Path) -> "ZsieModel":
+    def load(cls, directory: str | Path) -> ZsieModel:
         directory = Path(directory)
         if not (directory / "zsie_config.json").exists():
             raise FileNotFoundError(f"{directory} is not a zsie model (no zsie_config.json)")

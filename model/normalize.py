@@ -9,12 +9,46 @@ from decimal import Decimal, InvalidOperation
 
 from model.cleaning import HALF_WIDTH
 
-DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3, "四": 4,
-          "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "俩": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
 SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 BIG_UNITS = {"万": Decimal(10) ** 4, "亿": Decimal(10) ** 8}
-CURRENCIES = [("亿美元", "USD"), ("万美元", "USD"), ("美元", "USD"), ("美金", "USD"), ("港元", "HKD"), ("港币", "HKD"),
-              ("欧元", "EUR"), ("日元", "JPY"), ("英镑", "GBP"), ("人民币", "CNY"), ("元", "CNY")]
+CURRENCIES = [
+    ("亿美元", "USD"),
+    ("万美元", "USD"),
+    ("美元", "USD"),
+    ("美金", "USD"),
+    ("港元", "HKD"),
+    ("港币", "HKD"),
+    ("欧元", "EUR"),
+    ("日元", "JPY"),
+    ("英镑", "GBP"),
+    ("人民币", "CNY"),
+    ("元", "CNY"),
+]
 CURRENCY_WORDS = ("美元", "美金", "港元", "港币", "欧元", "日元", "英镑", "人民币", "元")
 GTE = ("超过", "超", "逾", "以上", "余", "多", "过", "突破", "不低于", "不少于", "至少")
 LTE = ("不到", "不足", "近", "以下", "以内", "不超过", "最多", "接近")
@@ -120,7 +154,7 @@ def _split_currency(text: str) -> tuple[str, str]:
     for word, code in CURRENCIES:
         if word in text:
             index = text.rindex(word)
-            rest = text[index + len(word):]
+            rest = text[index + len(word) :]
             if rest and rest not in GTE + LTE + APPROX:
                 raise NormalizeError(f"text after the currency in {text!r}")
             number_part = text[:index] + word[: -len(_currency_word(word))]
@@ -144,7 +178,7 @@ def parse_money(text: str) -> Money:
     body = _strip_fillers(body)
     for word in GTE + LTE + APPROX:
         if body.startswith(word) and len(body) > len(word):
-            body = body[len(word):]
+            body = body[len(word) :]
     parts = [p for p in _RANGE_SPLIT.split(body) if p]
     if not parts:
         raise NormalizeError(f"no amount in {text!r}")
@@ -203,7 +237,9 @@ def normalize_period(text: str, doc_date: date | None = None) -> str:
             year = doc_date.year - 1
         elif "前年" in raw:
             year = doc_date.year - 2
-        elif any(w in raw for w in ("今年", "全年", "本年", "当年", "年内", "上半年", "下半年", "季度")) or re.match(r"^\d{1,2}\s*[-至到~]\s*\d{1,2}月", raw):
+        elif any(w in raw for w in ("今年", "全年", "本年", "当年", "年内", "上半年", "下半年", "季度")) or re.match(
+            r"^\d{1,2}\s*[-至到~]\s*\d{1,2}月", raw
+        ):
             year = doc_date.year
         elif "明年" in raw:
             year = doc_date.year + 1

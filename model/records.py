@@ -9,14 +9,97 @@ from model.cleaning import clean_text
 from model.normalize import NormalizeError, find_qualifier, normalize_period, parse_count, parse_money, parse_rate
 
 # Words that mark a public office (party, government, congress, CPPCC, courts, zones, state agencies).
-OFFICE_WORDS = ("书记", "常委", "省长", "市长", "区长", "县长", "州长", "旗长", "盟长", "镇长", "乡长", "主任", "主席",
-                "局长", "厅长", "部长", "秘书长", "院长", "检察长", "委员", "总书记", "总理", "巡视员", "调研员",
-                "工委", "管委会", "人大", "政协", "政府", "党委", "纪委", "监委", "发改", "商务", "督查", "专员", "司长", "处长")
+OFFICE_WORDS = (
+    "书记",
+    "常委",
+    "省长",
+    "市长",
+    "区长",
+    "县长",
+    "州长",
+    "旗长",
+    "盟长",
+    "镇长",
+    "乡长",
+    "主任",
+    "主席",
+    "局长",
+    "厅长",
+    "部长",
+    "秘书长",
+    "院长",
+    "检察长",
+    "委员",
+    "总书记",
+    "总理",
+    "巡视员",
+    "调研员",
+    "工委",
+    "管委会",
+    "人大",
+    "政协",
+    "政府",
+    "党委",
+    "纪委",
+    "监委",
+    "发改",
+    "商务",
+    "督查",
+    "专员",
+    "司长",
+    "处长",
+)
 # Corporate or media posts: their holders stay PERSON entities, not officials.
-NON_OFFICE_WORDS = ("董事", "总经理", "经理", "总裁", "CEO", "首席", "创始人", "合伙人", "股东", "记者", "编辑", "主编",
-                    "教授", "研究员", "行长", "集团", "公司", "企业", "协会会长", "商会会长", "会长")
-ROLE_VERBS = ("主持", "出席", "讲话", "致辞", "作说明", "强调", "指出", "要求", "表示", "参加", "会见", "见证", "签约",
-              "发言", "介绍", "推介", "总结", "部署", "宣读", "致欢迎辞", "调研", "通报", "解读", "作报告", "作动员")
+NON_OFFICE_WORDS = (
+    "董事",
+    "总经理",
+    "经理",
+    "总裁",
+    "CEO",
+    "首席",
+    "创始人",
+    "合伙人",
+    "股东",
+    "记者",
+    "编辑",
+    "主编",
+    "教授",
+    "研究员",
+    "行长",
+    "集团",
+    "公司",
+    "企业",
+    "协会会长",
+    "商会会长",
+    "会长",
+)
+ROLE_VERBS = (
+    "主持",
+    "出席",
+    "讲话",
+    "致辞",
+    "作说明",
+    "强调",
+    "指出",
+    "要求",
+    "表示",
+    "参加",
+    "会见",
+    "见证",
+    "签约",
+    "发言",
+    "介绍",
+    "推介",
+    "总结",
+    "部署",
+    "宣读",
+    "致欢迎辞",
+    "调研",
+    "通报",
+    "解读",
+    "作报告",
+    "作动员",
+)
 _SENTENCE_END = re.compile(r"[。！？；\n]")
 
 
@@ -62,11 +145,17 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def build_record(text: str, entities: list[dict], relations: list[dict], doc_id: str | None, model_name: str,
-                 doc_date: date | None = None) -> dict:
+def build_record(
+    text: str,
+    entities: list[dict],
+    relations: list[dict],
+    doc_id: str | None,
+    model_name: str,
+    doc_date: date | None = None,
+) -> dict:
     """The document record of the output contract; entities carry original offsets."""
     for ent in entities:
-        ent["text"] = text[ent["start"]:ent["end"]]
+        ent["text"] = text[ent["start"] : ent["end"]]
     tails: dict[tuple[int, str], list[int]] = {}
     for rel in relations:
         tails.setdefault((rel["head"], rel["type"]), []).append(rel["tail"])
@@ -86,7 +175,9 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
         return normalize_period(_clean(ent["text"]), doc_date) if ent else None
 
     def context(ent: dict) -> tuple[str, str]:
-        return clean_text(text[max(0, ent["start"] - 4):ent["start"]]).text, clean_text(text[ent["end"]:ent["end"] + 4]).text
+        return clean_text(text[max(0, ent["start"] - 4) : ent["start"]]).text, clean_text(
+            text[ent["end"] : ent["end"] + 4]
+        ).text
 
     officials: dict[str, dict] = {}
     persons = [(e["start"], e["end"]) for e in entities if e["label"] == "PERSON"]
@@ -95,7 +186,9 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
         label, surface = ent["label"], _clean(ent["text"])
         if label == "PERSON":
             titles = [_clean(entities[t]["text"]) for t in tails.get((index, "has_title"), [])]
-            record = officials.setdefault(surface, {"name": surface, "titles": [], "roles": [], "mentions": [], "_office": False})
+            record = officials.setdefault(
+                surface, {"name": surface, "titles": [], "roles": [], "mentions": [], "_office": False}
+            )
             record["titles"] = _unique(record["titles"] + titles)
             record["roles"] = _unique(record["roles"] + _roles(text, ent["end"], persons))
             record["mentions"].append([ent["start"], ent["end"]])
@@ -106,28 +199,50 @@ def build_record(text: str, entities: list[dict], relations: list[dict], doc_id:
                 money = parse_money(surface)
             except NormalizeError:
                 continue
-            amounts.append({**_position(ent), "value": money.value,
-                            "value_max": money.value_max, "currency": money.currency,
-                            "qualifier": find_qualifier(before, surface, after),
-                            "metric": metric_of(index, "amount_of"), "period": period_of(index)})
+            amounts.append(
+                {
+                    **_position(ent),
+                    "value": money.value,
+                    "value_max": money.value_max,
+                    "currency": money.currency,
+                    "qualifier": find_qualifier(before, surface, after),
+                    "metric": metric_of(index, "amount_of"),
+                    "period": period_of(index),
+                }
+            )
         elif label == "COUNT":
             before, after = context(ent)
             try:
                 value = parse_count(surface)
             except NormalizeError:
                 continue
-            counts.append({**_position(ent), "value": value,
-                           "qualifier": find_qualifier(before, surface, after),
-                           "counted": metric_of(index, "count_of"), "period": period_of(index)})
+            counts.append(
+                {
+                    **_position(ent),
+                    "value": value,
+                    "qualifier": find_qualifier(before, surface, after),
+                    "counted": metric_of(index, "count_of"),
+                    "period": period_of(index),
+                }
+            )
         elif label == "RATE":
             try:
                 value, unit = parse_rate(surface)
             except NormalizeError:
                 continue
-            rates.append({**_position(ent), "value": value, "unit": unit,
-                          "metric": metric_of(index, "rate_of"), "period": period_of(index)})
+            rates.append(
+                {
+                    **_position(ent),
+                    "value": value,
+                    "unit": unit,
+                    "metric": metric_of(index, "rate_of"),
+                    "period": period_of(index),
+                }
+            )
         elif label == "STRATEGY":
-            strategies.setdefault(surface, {"name": surface, "mentions": []})["mentions"].append([ent["start"], ent["end"]])
+            strategies.setdefault(surface, {"name": surface, "mentions": []})["mentions"].append(
+                [ent["start"], ent["end"]]
+            )
     return {
         "id": doc_id,
         "model": model_name,

@@ -47,7 +47,7 @@ def build_vocab() -> list[str]:
         add(ch)
     # Non-hanzi characters run together into one "word" before WordPiece; a continuation piece for each
     # keeps such runs (2025, FDI, □□㊣, ８００) one token per character.
-    for token in list(vocab[len(SPECIAL_TOKENS):]):
+    for token in list(vocab[len(SPECIAL_TOKENS) :]):
         add("##" + token)
     for ch in gb2312_hanzi():
         add(ch)

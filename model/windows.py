@@ -11,7 +11,9 @@ from __future__ import annotations
 SENTENCE_ENDS = frozenset("。！？；!?;\n")
 
 
-def make_windows(token_offsets: list[tuple[int, int]], text: str, max_tokens: int, overlap: int) -> list[tuple[int, int]]:
+def make_windows(
+    token_offsets: list[tuple[int, int]], text: str, max_tokens: int, overlap: int
+) -> list[tuple[int, int]]:
     """[start, end) token ranges covering all tokens."""
     if max_tokens < 2:
         raise ValueError("max_tokens must be at least 2")

@@ -27,10 +27,19 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter("zsie_requests", "HTTP requests", ["path", "status"], registry=self.registry)
-        self.latency = Histogram("zsie_request_seconds", "request latency", ["path"], registry=self.registry,
-                                 buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
-        self.batch_documents = Histogram("zsie_batch_documents", "documents per model batch", registry=self.registry,
-                                         buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256))
+        self.latency = Histogram(
+            "zsie_request_seconds",
+            "request latency",
+            ["path"],
+            registry=self.registry,
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+        )
+        self.batch_documents = Histogram(
+            "zsie_batch_documents",
+            "documents per model batch",
+            registry=self.registry,
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+        )
         self.characters = Counter("zsie_characters", "characters processed", registry=self.registry)
         self.queue_depth = Gauge("zsie_queue_depth", "documents waiting for the model", registry=self.registry)
 
@@ -50,17 +59,29 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        ex = extractor or Extractor.load(settings.model_dir, device=settings.device, int8=settings.int8,
-                                         threads=settings.torch_threads, max_batch_tokens=settings.max_batch_tokens)
+        ex = extractor or Extractor.load(
+            settings.model_dir,
+            device=settings.device,
+            int8=settings.int8,
+            threads=settings.torch_threads,
+            max_batch_tokens=settings.max_batch_tokens,
+        )
         state["extractor"] = ex
         if extractor is not None and settings.max_batch_tokens:
             ex.predictor.max_batch_tokens = settings.max_batch_tokens
-        scheduler = BatchScheduler(run_batch, max_batch_chars=settings.batch_chars, max_wait_ms=settings.max_wait_ms,
-                                   max_queue=settings.max_queue_documents, on_batch=on_batch,
-                                   max_batch_documents=settings.batch_documents)
+        scheduler = BatchScheduler(
+            run_batch,
+            max_batch_chars=settings.batch_chars,
+            max_wait_ms=settings.max_wait_ms,
+            max_queue=settings.max_queue_documents,
+            on_batch=on_batch,
+            max_batch_documents=settings.batch_documents,
+        )
         scheduler.start()
         state["scheduler"] = scheduler
-        await asyncio.get_running_loop().run_in_executor(None, ex.extract, "市委书记王建国出席会议，签约50亿元。")  # warm-up
+        await asyncio.get_running_loop().run_in_executor(
+            None, ex.extract, "市委书记王建国出席会议，签约50亿元。"
+        )  # warm-up
         state["ready"] = True
         log.info("ready: model %s on %s (%s)", ex.name, ex.device, ex.dtype)
         yield
@@ -68,8 +89,12 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         await asyncio.get_running_loop().run_in_executor(None, scheduler.stop)  # finish in-flight work
         log.info("stopped")
 
-    app = FastAPI(title="zhaoshang-ie", version="0.1.0", lifespan=lifespan,
-                  description="Officials, money amounts, project counts, rates and strategies from Chinese investment-promotion news.")
+    app = FastAPI(
+        title="zhaoshang-ie",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Officials, money amounts, project counts, rates and strategies from Chinese investment-promotion news.",
+    )
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.runtime = state
@@ -81,7 +106,9 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
             response = await call_next(request)
         except Exception:  # never a bare 500 page: log and answer with a message
             log.exception("unhandled error on %s", request.url.path)
-            response = JSONResponse({"detail": "internal error while extracting; the service keeps running"}, status_code=503)
+            response = JSONResponse(
+                {"detail": "internal error while extracting; the service keeps running"}, status_code=503
+            )
         path = request.scope.get("route").path if request.scope.get("route") else "other"
         metrics.requests.labels(path, str(response.status_code)).inc()
         metrics.latency.labels(path).observe(time.monotonic() - started)
@@ -89,7 +116,9 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError):
-        problems = [{"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+        problems = [
+            {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
         return JSONResponse({"detail": problems}, status_code=422)
 
     async def run(documents: list[ExtractRequest]) -> list[dict]:
@@ -103,9 +132,12 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         metrics.queue_depth.set(scheduler.depth() + len(documents))
         try:
             return await asyncio.wait_for(
-                scheduler.submit([Document(d.text, d.id, d.doc_date) for d in documents]), settings.request_timeout_s)
-        except asyncio.TimeoutError:
-            raise HTTPException(504, f"extraction took longer than {settings.request_timeout_s:g} s; try a shorter text") from None
+                scheduler.submit([Document(d.text, d.id, d.doc_date) for d in documents]), settings.request_timeout_s
+            )
+        except TimeoutError:
+            raise HTTPException(
+                504, f"extraction took longer than {settings.request_timeout_s:g} s; try a shorter text"
+            ) from None
         except QueueFull as err:
             raise HTTPException(503, str(err)) from None
         finally:
@@ -118,7 +150,9 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
     @app.post("/v1/extract/batch", response_model=BatchResponse, responses=ERRORS)
     async def extract_batch(body: BatchRequest):
         if len(body.documents) > settings.max_batch_documents:
-            raise HTTPException(413, f"{len(body.documents)} documents; the limit is {settings.max_batch_documents} per request")
+            raise HTTPException(
+                413, f"{len(body.documents)} documents; the limit is {settings.max_batch_documents} per request"
+            )
         return {"results": await run(body.documents)}
 
     @app.get("/v1/model", response_model=ModelInfo, responses=ERRORS)
@@ -127,8 +161,16 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
             raise HTTPException(503, "the model is still loading")
         ex: Extractor = state["extractor"]
         cfg = ex.model.config
-        return {"name": cfg.name, "version": cfg.version, "labels": cfg.labels, "relation_types": cfg.relation_types,
-                "device": str(ex.device), "dtype": ex.dtype, "base_model": cfg.base_model, "metrics": cfg.metrics}
+        return {
+            "name": cfg.name,
+            "version": cfg.version,
+            "labels": cfg.labels,
+            "relation_types": cfg.relation_types,
+            "device": str(ex.device),
+            "dtype": ex.dtype,
+            "base_model": cfg.base_model,
+            "metrics": cfg.metrics,
+        }
 
     @app.get("/healthz")
     async def healthz():

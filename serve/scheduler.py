@@ -34,8 +34,15 @@ class QueueFull(RuntimeError):
 
 
 class BatchScheduler:
-    def __init__(self, run_batch: Callable[[list], list[dict]], max_batch_chars: int, max_wait_ms: float,
-                 max_queue: int = 4096, on_batch: Callable[[int, int], None] | None = None, max_batch_documents: int = 64):
+    def __init__(
+        self,
+        run_batch: Callable[[list], list[dict]],
+        max_batch_chars: int,
+        max_wait_ms: float,
+        max_queue: int = 4096,
+        on_batch: Callable[[int, int], None] | None = None,
+        max_batch_documents: int = 64,
+    ):
         self.run_batch = run_batch
         self.max_batch_chars = max_batch_chars
         self.max_wait = max_wait_ms / 1000
@@ -100,7 +107,7 @@ class BatchScheduler:
                 continue
             try:
                 results = self.run_batch([j.document for j in live])
-                outcome = [(j, r, None) for j, r in zip(live, results)]
+                outcome = [(j, r, None) for j, r in zip(live, results, strict=True)]
             except Exception as err:  # the requests get the error; the worker keeps serving
                 log.exception("batch of %d documents failed", len(live))
                 outcome = [(j, None, err) for j in live]

@@ -1,8 +1,8 @@
+from pathlib import Path
+
 import pytest
 
 from corpus.doccano import load_documents
-
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +26,12 @@ def tiny_model_dir(tmp_path_factory):
     data = root / "tiny.jsonl"
     write_jsonl(tiny_docs(), data)
     out = root / "model"
-    train([str(data)], [str(data)], out, TrainConfig(base_model="scratch-tiny", epochs=40, batch_size=4, lr=3e-3,
-                                                      head_lr=3e-3, augment_copies=0, patience=100))
+    train(
+        [str(data)],
+        [str(data)],
+        out,
+        TrainConfig(
+            base_model="scratch-tiny", epochs=40, batch_size=4, lr=3e-3, head_lr=3e-3, augment_copies=0, patience=100
+        ),
+    )
     return out

@@ -10,7 +10,10 @@ from cli.main import app
 def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     result = CliRunner().invoke(app, ["bench", "all", "--quick", "--model", str(tiny_model_dir), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    read = {name: json.loads((tmp_path / f"{name}.json").read_text()) for name in ("throughput", "quant", "scaling", "load", "memory", "profile")}
+    read = {
+        name: json.loads((tmp_path / f"{name}.json").read_text())
+        for name in ("throughput", "quant", "scaling", "load", "memory", "profile")
+    }
     throughput = read["throughput"]
     assert throughput["extractor"]["chars_per_s"] > 0 and throughput["ratio"] > 0 and throughput["ratio_fp32"] > 0
     assert throughput["extractor_fp32"]["dtype"] == "float32" and throughput["hf_pipeline"]["docs_per_s"] > 0

@@ -3,7 +3,7 @@ from hypothesis import given, settings, strategies as st
 from model.chrome import chrome_ranges
 from model.cleaning import clean_text
 
-NOISY = st.text(alphabet=st.sampled_from(list("市委书记冯忠华出席８００亿元□㊣✅ \n\u200b\x00，。%％1.") ), max_size=80)
+NOISY = st.text(alphabet=st.sampled_from(list("市委书记冯忠华出席８００亿元□㊣✅ \n\u200b\x00，。%％1.")), max_size=80)
 
 
 def test_noise_is_dropped_and_offsets_point_into_the_original():

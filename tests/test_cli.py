@@ -40,8 +40,28 @@ def test_annotations_stats_writes_json(tmp_path):
 def test_annotations_convert_round_trip(tmp_path):
     src = tmp_path / "a.jsonl"
     write_jsonl(tiny_docs(), src)
-    assert runner.invoke(app, ["annotations", "convert", str(src), str(tmp_path / "a.conll"), "--from", "jsonl", "--to", "conll"]).exit_code == 0
-    assert runner.invoke(app, ["annotations", "convert", str(tmp_path / "a.conll"), str(tmp_path / "b.jsonl"), "--from", "conll", "--to", "jsonl"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["annotations", "convert", str(src), str(tmp_path / "a.conll"), "--from", "jsonl", "--to", "conll"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app,
+            [
+                "annotations",
+                "convert",
+                str(tmp_path / "a.conll"),
+                str(tmp_path / "b.jsonl"),
+                "--from",
+                "conll",
+                "--to",
+                "jsonl",
+            ],
+        ).exit_code
+        == 0
+    )
     back = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
     assert [len(d["entities"]) for d in back] == [len(d["entities"]) for d in tiny_docs()]
 
@@ -51,8 +71,11 @@ def test_extract_reads_files_folders_and_jsonl_and_reports_bad_files(tiny_model_
     folder.mkdir()
     (folder / "a.txt").write_text(tiny_docs()[0]["text"], encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
-    (folder / "docs.jsonl").write_text(json.dumps({"id": "j1", "text": tiny_docs()[1]["text"], "doc_date": "2026-01-05"},
-                                                  ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    (folder / "docs.jsonl").write_text(
+        json.dumps({"id": "j1", "text": tiny_docs()[1]["text"], "doc_date": "2026-01-05"}, ensure_ascii=False)
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(folder), "--model", str(tiny_model_dir), "-o", str(out)])
     assert result.exit_code == 1  # bad inputs are reported and skipped; the others are processed
@@ -67,7 +90,7 @@ def test_extract_csv_has_one_row_per_fact(tiny_model_dir, tmp_path):
     src.write_text(tiny_docs()[0]["text"], encoding="utf-8")
     result = runner.invoke(app, ["extract", str(src), "--model", str(tiny_model_dir), "--format", "csv"])
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.stdout[result.stdout.index("doc_id"):])))
+    rows = list(csv.DictReader(io.StringIO(result.stdout[result.stdout.index("doc_id") :])))
     kinds = {row["kind"] for row in rows}
     assert {"official", "amount", "project_count", "rate", "strategy"} <= kinds
 
@@ -100,9 +123,13 @@ def malformed(tmp_path):
 
 
 def test_train_on_malformed_jsonl_gives_the_validator_line_and_exit_2(tmp_path):
-    result = runner.invoke(app, ["train", "--train", str(malformed(tmp_path)), "-o", str(tmp_path / "out"), "--base-model", "scratch-tiny"])
+    result = runner.invoke(
+        app, ["train", "--train", str(malformed(tmp_path)), "-o", str(tmp_path / "out"), "--base-model", "scratch-tiny"]
+    )
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert result.output.strip().splitlines() == [f"{tmp_path / 'bad.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes"]
+    assert result.output.strip().splitlines() == [
+        f"{tmp_path / 'bad.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes"
+    ]
     assert not (tmp_path / "out").exists()
 
 
@@ -134,7 +161,9 @@ def test_train_defaults_come_from_train_config_and_every_setting_is_reachable():
 def test_find_threshold_sweeps_entity_thresholds_into_json(tiny_model_dir, tmp_path):
     data = tmp_path / "dev.jsonl"
     write_jsonl(tiny_docs(), data)
-    result = runner.invoke(app, ["find-threshold", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(tmp_path)])
+    result = runner.invoke(
+        app, ["find-threshold", "--model", str(tiny_model_dir), "--data", str(data), "-o", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     sweep = json.loads((tmp_path / "threshold_sweep.json").read_text())
     assert [r["threshold"] for r in sweep["rows"]][:2] == [0.0, 0.5] and "best:" in result.output

@@ -2,7 +2,13 @@ from corpus.consistency import inconsistencies
 
 
 def doc(text, spans):
-    return {"text": text, "entities": [{"id": i, "label": l, "start_offset": s, "end_offset": e} for i, (s, e, l) in enumerate(spans)], "relations": []}
+    return {
+        "text": text,
+        "entities": [
+            {"id": i, "label": lab, "start_offset": s, "end_offset": e} for i, (s, e, lab) in enumerate(spans)
+        ],
+        "relations": [],
+    }
 
 
 def test_bare_and_relabelled_surfaces_are_reported():

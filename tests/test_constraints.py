@@ -8,35 +8,43 @@ from model.constraints import constrain_span
 def apply(text, label, surface):
     start = text.index(surface)
     kept = constrain_span(text, label, start, start + len(surface))
-    return None if kept is None else text[kept[0]:kept[1]]
+    return None if kept is None else text[kept[0] : kept[1]]
 
 
-@pytest.mark.parametrize("text, label, surface, expected", [
-    ("常务副市长梅建华,出席会议", "PERSON", "梅建华,", "梅建华"),          # a comma is never inside a PERSON
-    ("市长梅建华，王五出席", "PERSON", "梅建华，王", "梅建华"),
-    ("管委会副主任李  倩通报", "PERSON", "李  倩", "李  倩"),              # padded two-character names stay whole
-    ("买买提·艾力出席", "PERSON", "买买提·艾力", "买买提·艾力"),
-    ("编辑：王 ?静 ? ? 校对", "PERSON", "王 ?静", "王 ?静"),                  # a scraped ? is layout, not punctuation
-    ("市场价在150块钱一株", "AMOUNT", "150块钱", "150块钱"),
-    ("出席。市长", "TITLE", "。市长", "市长"),
-    ("华芯（深圳）有限公司副总裁林某", "TITLE", "华芯（深圳）有限公司副总裁", "华芯（深圳）有限公司副总裁"),
-    ("计划3年投资20亿元", "AMOUNT", "3", None),                            # 3年 is never an amount
-    ("计划3年投资20亿元", "AMOUNT", "20亿元", "20亿元"),
-    ("年产5000万台手机", "AMOUNT", "5000万", None),
-    ("投资50个亿建设", "AMOUNT", "50个亿", "50个亿"),
-    ("首期投资约1.5亿瑞士法郎", "AMOUNT", "1.5亿瑞士法郎", "1.5亿瑞士法郎"),
-    ("打造两个产值超千亿元的产业集群", "COUNT", "两个", None),             # clusters are not projects
-    ("今年签约35个项目", "COUNT", "35个", "35个"),
-    ("新签约各类项目516个，计划投资", "COUNT", "516个", "516个"),
-    ("共签约32项", "COUNT", "32项", "32项"),
-    ("增长8.2%。全年", "RATE", "8.2%。全年", "8.2%"),                     # no span crosses a sentence end
-    ("“十四五”期间", "DATE", "“十四五”期间", "“十四五”期间"),
-])
+@pytest.mark.parametrize(
+    "text, label, surface, expected",
+    [
+        ("常务副市长梅建华,出席会议", "PERSON", "梅建华,", "梅建华"),  # a comma is never inside a PERSON
+        ("市长梅建华，王五出席", "PERSON", "梅建华，王", "梅建华"),
+        ("管委会副主任李  倩通报", "PERSON", "李  倩", "李  倩"),  # padded two-character names stay whole
+        ("买买提·艾力出席", "PERSON", "买买提·艾力", "买买提·艾力"),
+        ("编辑：王 ?静 ? ? 校对", "PERSON", "王 ?静", "王 ?静"),  # a scraped ? is layout, not punctuation
+        ("市场价在150块钱一株", "AMOUNT", "150块钱", "150块钱"),
+        ("出席。市长", "TITLE", "。市长", "市长"),
+        ("华芯（深圳）有限公司副总裁林某", "TITLE", "华芯（深圳）有限公司副总裁", "华芯（深圳）有限公司副总裁"),
+        ("计划3年投资20亿元", "AMOUNT", "3", None),  # 3年 is never an amount
+        ("计划3年投资20亿元", "AMOUNT", "20亿元", "20亿元"),
+        ("年产5000万台手机", "AMOUNT", "5000万", None),
+        ("投资50个亿建设", "AMOUNT", "50个亿", "50个亿"),
+        ("首期投资约1.5亿瑞士法郎", "AMOUNT", "1.5亿瑞士法郎", "1.5亿瑞士法郎"),
+        ("打造两个产值超千亿元的产业集群", "COUNT", "两个", None),  # clusters are not projects
+        ("今年签约35个项目", "COUNT", "35个", "35个"),
+        ("新签约各类项目516个，计划投资", "COUNT", "516个", "516个"),
+        ("共签约32项", "COUNT", "32项", "32项"),
+        ("增长8.2%。全年", "RATE", "8.2%。全年", "8.2%"),  # no span crosses a sentence end
+        ("“十四五”期间", "DATE", "“十四五”期间", "“十四五”期间"),
+    ],
+)
 def test_constraints(text, label, surface, expected):
     assert apply(text, label, surface) == expected
 
 
 def test_constraints_keep_every_gold_span_of_the_corpus(corpus_docs):
-    changed = [(d["id"], d["text"][e["start_offset"]:e["end_offset"]], e["label"]) for d in corpus_docs for e in d["entities"]
-               if constrain_span(d["text"], e["label"], e["start_offset"], e["end_offset"]) != (e["start_offset"], e["end_offset"])]
+    changed = [
+        (d["id"], d["text"][e["start_offset"] : e["end_offset"]], e["label"])
+        for d in corpus_docs
+        for e in d["entities"]
+        if constrain_span(d["text"], e["label"], e["start_offset"], e["end_offset"])
+        != (e["start_offset"], e["end_offset"])
+    ]
     assert changed == []

@@ -47,7 +47,11 @@ def test_corpus_variety():
     from corpus.markup import parse_markup_file
     from model.cleaning import clean_text
 
-    docs = [d for path in markup_files(ROOT / "annotations" / "src") for d in parse_markup_file(path)]
+    everything = [d for path in markup_files(ROOT / "annotations" / "src") for d in parse_markup_file(path)]
+    docs = [d for d in everything if d.meta.get("source") != "inews"]  # the written and seed documents
+    real = [d for d in everything if d.meta.get("source") == "inews"]
+    assert len(real) >= 160 and sum(d.meta.get("kind") == "distractor" for d in real) >= 0.1 * len(real)
+    assert sum(len(d.text) > 1500 for d in real) >= 30 and sum(len(d.text) < 800 for d in real) >= 30
     provinces = {d.meta.get("province") for d in docs if d.meta.get("province")}
     assert len(provinces) >= 25, sorted(provinces)
     assert {d.meta.get("level") for d in docs} >= {"province", "city", "district", "county", "devzone"}
@@ -55,5 +59,10 @@ def test_corpus_variety():
     assert sum(d.meta.get("noise") == "yes" for d in docs) >= len(docs) / 4
     lengths = [len(d.text) for d in docs]
     assert min(lengths) >= 200 and max(lengths) <= 6000 and sum(n > 1500 for n in lengths) >= 30
-    strategies = {clean_text(d.text[e["start_offset"]:e["end_offset"]]).text for d in docs for e in d.entities if e["label"] == "STRATEGY"}
+    strategies = {
+        clean_text(d.text[e["start_offset"] : e["end_offset"]]).text
+        for d in docs
+        for e in d.entities
+        if e["label"] == "STRATEGY"
+    }
     assert len(strategies) >= 40

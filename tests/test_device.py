@@ -55,10 +55,16 @@ def test_gpu_pass_settings_pack_many_documents_per_pass_with_the_same_results(ti
     results, passes = {}, {}
     for name, device in (("cpu", torch.device("cpu")), ("cuda", torch.device("cuda"))):
         budget, min_fill = pass_settings(device)
-        predictor = Predictor(extractor.model, extractor.tokenizer, device="cpu", max_batch_tokens=budget, min_fill=min_fill)
+        predictor = Predictor(
+            extractor.model, extractor.tokenizer, device="cpu", max_batch_tokens=budget, min_fill=min_fill
+        )
         calls = []
         real_encode = extractor.model.encode
-        monkeypatch.setattr(extractor.model, "encode", lambda ids, mask: calls.append(ids.shape) or real_encode(ids, mask))
+        monkeypatch.setattr(
+            extractor.model,
+            "encode",
+            lambda ids, mask, *rest: calls.append(ids.shape) or real_encode(ids, mask, *rest),  # noqa: B023
+        )
         results[name] = [[(e["start"], e["end"], e["label"]) for e in p.entities] for p in predictor.predict(texts)]
         passes[name] = calls
         monkeypatch.undo()

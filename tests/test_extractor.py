@@ -25,9 +25,9 @@ def test_every_reported_span_is_the_original_text(extractor, text):
     record = extractor.extract(text)
     for ent in record["entities"]:
         assert 0 <= ent["start"] < ent["end"] <= len(text)
-        assert text[ent["start"]:ent["end"]] == ent["text"]
+        assert text[ent["start"] : ent["end"]] == ent["text"]
     for item in record["amounts"] + record["project_counts"] + record["rates"]:
-        assert text[item["start"]:item["end"]] == item["text"]
+        assert text[item["start"] : item["end"]] == item["text"]
     for official in record["officials"]:
         for start, end in official["mentions"]:
             assert text[start:end]
@@ -39,7 +39,7 @@ def test_noise_inside_the_text_keeps_offsets_in_the_original(extractor):
     text = "市委□□书记王㊣建国出席会议。2025年全市新签约项目５１６个。"
     record = extractor.extract(text)
     for ent in record["entities"]:
-        assert text[ent["start"]:ent["end"]] == ent["text"]
+        assert text[ent["start"] : ent["end"]] == ent["text"]
 
 
 class OracleModel(torch.nn.Module):
@@ -67,7 +67,7 @@ def test_long_document_is_covered_by_windows_and_merged(max_tokens, overlap):
     unit = "市委书记王建国出席会议，强调招商引资。"
     text = "□" + unit * 300  # ~6,000 characters: about a hundred windows
     entities = predictor.predict([text])[0].entities
-    assert [text[e["start"]:e["end"]] for e in entities] == ["王建国"] * 300  # every one, none twice
+    assert [text[e["start"] : e["end"]] for e in entities] == ["王建国"] * 300  # every one, none twice
     assert [e["start"] for e in entities] == [1 + 4 + i * len(unit) for i in range(300)]
 
 
@@ -75,10 +75,11 @@ def test_extract_many_keeps_order_and_matches_single_calls(extractor):
     docs = [Document(d["text"], id=str(i)) for i, d in enumerate(tiny_docs() * 3)] + [Document("", id="empty")]
     batched = extractor.extract_many(docs, batch_size=4)
     assert [r["id"] for r in batched] == [d.id for d in docs]
-    for doc, record in zip(docs, batched):
+    for doc, record in zip(docs, batched, strict=False):
         single = extractor.extract(doc.text, doc_id=doc.id)
-        assert [(e["start"], e["end"], e["label"]) for e in single["entities"]] == \
-               [(e["start"], e["end"], e["label"]) for e in record["entities"]]
+        assert [(e["start"], e["end"], e["label"]) for e in single["entities"]] == [
+            (e["start"], e["end"], e["label"]) for e in record["entities"]
+        ]
     assert batched[-1]["entities"] == [] and batched[-1]["officials"] == []
 
 
@@ -127,7 +128,7 @@ def test_a_document_at_the_service_limit_keeps_every_offset_exact(extractor):
     assert max(e["start"] for e in record["entities"]) > 190_000
     for entity in record["entities"]:
         assert 0 <= entity["start"] < entity["end"] <= len(text)
-        assert entity["text"] == text[entity["start"]:entity["end"]] and "□" not in entity["text"]
+        assert entity["text"] == text[entity["start"] : entity["end"]] and "□" not in entity["text"]
         assert "上一篇" not in entity["text"]
 
 
@@ -144,7 +145,9 @@ def test_predictor_stages_each_do_one_thing():
     assert input_ids[0, 0] == tokenizer.cls_token_id and input_ids[0, -1] == tokenizer.sep_token_id
     assert mask.tolist() == [[1] * (len(docs[0].ids) + 2)]
     hidden, probs = predictor.forward(input_ids, mask)
-    assert probs.shape == (1, input_ids.shape[1], len(bio_tags())) and torch.allclose(probs.sum(-1), torch.ones(1, input_ids.shape[1]))
+    assert probs.shape == (1, input_ids.shape[1], len(bio_tags())) and torch.allclose(
+        probs.sum(-1), torch.ones(1, input_ids.shape[1])
+    )
     spans = predictor.decode(windows, docs, probs)
     assert [(s, e, label_name(lab)) for s, e, lab, _ in spans[0]] == [(4, 7, "PERSON")]
     assert docs[0].weights.min() > 0  # every token's probabilities merged into the document

@@ -15,8 +15,14 @@ def test_bies_positions_and_gazetteer_groups():
     got = tags(text)
     assert len(got) == len(text)
     assert got[0:4] == ["B-title", "I-title", "I-title", "E-title"]  # gazetteer beats the segmenter's own tag
-    assert got[text.index("产"):text.index("产") + 5] == ["B-strategy", "I-strategy", "I-strategy", "I-strategy", "E-strategy"]
-    assert got[text.index("亿"):text.index("亿") + 2] == ["B-currency", "E-currency"]
+    assert got[text.index("产") : text.index("产") + 5] == [
+        "B-strategy",
+        "I-strategy",
+        "I-strategy",
+        "I-strategy",
+        "E-strategy",
+    ]
+    assert got[text.index("亿") : text.index("亿") + 2] == ["B-currency", "E-currency"]
     assert got[text.index("，")] == "S-x"
     assert got[text.index("吕")].endswith("-nr")  # a person name, as the segmenter reads it
 

@@ -39,15 +39,27 @@ def test_lexicon_model_round_trip(lexicon_model):
     again = Predictor(loaded, load_tokenizer(directory)).predict(texts)
     assert [p.entities for p in in_memory] == [p.entities for p in again]
     assert [p.relations for p in in_memory] == [p.relations for p in again]
-    found = sum(len({(e["start_offset"], e["end_offset"], e["label"]) for e in d["entities"]}
-                    & {(e["start"], e["end"], e["label"]) for e in p.entities}) for d, p in zip(docs, again, strict=True))
+    found = sum(
+        len(
+            {(e["start_offset"], e["end_offset"], e["label"]) for e in d["entities"]}
+            & {(e["start"], e["end"], e["label"]) for e in p.entities}
+        )
+        for d, p in zip(docs, again, strict=True)
+    )
     assert found >= 0.9 * sum(len(d["entities"]) for d in docs)
 
 
 def test_the_lexicon_channel_is_read(lexicon_model):
     model, tokenizer, _, docs = lexicon_model
-    ids = torch.tensor([[tokenizer.cls_token_id, *tokenizer(docs[0]["text"][:20], add_special_tokens=False)["input_ids"],
-                         tokenizer.sep_token_id]])
+    ids = torch.tensor(
+        [
+            [
+                tokenizer.cls_token_id,
+                *tokenizer(docs[0]["text"][:20], add_special_tokens=False)["input_ids"],
+                tokenizer.sep_token_id,
+            ]
+        ]
+    )
     mask = torch.ones_like(ids)
     model.eval()
     with pytest.raises(ValueError, match="lexicon"):

@@ -20,8 +20,15 @@ def test_markup_becomes_offsets_into_plain_text():
     assert d1.text == "市委副书记、市长孙志洋主持。区(市)签约516个项目，2025年。\n\n第二段8.2%"
     assert d1.meta == {"province": "广东", "level": "city"}
     got = [(d1.text[e["start_offset"] : e["end_offset"]], e["label"]) for e in d1.entities]
-    assert got == [("市委副书记", "TITLE"), ("市长", "TITLE"), ("孙志洋", "PERSON"), ("516个", "COUNT"),
-                   ("项目", "METRIC"), ("2025年", "DATE"), ("8.2%", "RATE")]
+    assert got == [
+        ("市委副书记", "TITLE"),
+        ("市长", "TITLE"),
+        ("孙志洋", "PERSON"),
+        ("516个", "COUNT"),
+        ("项目", "METRIC"),
+        ("2025年", "DATE"),
+        ("8.2%", "RATE"),
+    ]
     assert [r["type"] for r in d1.relations] == ["has_title", "has_title", "count_of", "in_period"]
     assert d2.text == "无标注" and d2.entities == []
 

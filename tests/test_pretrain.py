@@ -43,8 +43,15 @@ def test_continued_pretraining_starts_from_the_given_encoder(tmp_path):
     from transformers import BertForMaskedLM
 
     first = BertForMaskedLM.from_pretrained(tmp_path / "first")
-    config = PretrainConfig(size="scratch-base", seq_len=32, batch_size=4, max_steps=1, warmup_steps=1,
-                            whole_word=True, init_from=str(tmp_path / "first"))
+    config = PretrainConfig(
+        size="scratch-base",
+        seq_len=32,
+        batch_size=4,
+        max_steps=1,
+        warmup_steps=1,
+        whole_word=True,
+        init_from=str(tmp_path / "first"),
+    )
     summary = pretrain([str(text)], tmp_path / "second", config)
     second = BertForMaskedLM.from_pretrained(tmp_path / "second")
     assert summary["steps"] == 1

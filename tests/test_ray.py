@@ -27,8 +27,14 @@ def local_ray():
 def documents(n: int) -> list[dict]:
     """n distinct documents built from the tiny corpus' texts."""
     texts = [d["text"] for d in tiny_docs()]
-    return [{"id": f"doc-{i:04d}", "text": f"第{i}条。" + texts[i % len(texts)] * (1 + i % 3),
-             "doc_date": "2026-01-05" if i % 2 else None} for i in range(n)]
+    return [
+        {
+            "id": f"doc-{i:04d}",
+            "text": f"第{i}条。" + texts[i % len(texts)] * (1 + i % 3),
+            "doc_date": "2026-01-05" if i % 2 else None,
+        }
+        for i in range(n)
+    ]
 
 
 def write_jsonl(path, docs, extra_lines=()):
@@ -38,13 +44,25 @@ def write_jsonl(path, docs, extra_lines=()):
 
 
 def output_lines(out, fmt="jsonl") -> list[str]:
-    return [json.dumps(r, ensure_ascii=False) for p in sorted(out.glob(f"*.{fmt}")) if p.name != "errors.jsonl"
-            for r in read_records(p)]
+    return [
+        json.dumps(r, ensure_ascii=False)
+        for p in sorted(out.glob(f"*.{fmt}"))
+        if p.name != "errors.jsonl"
+        for r in read_records(p)
+    ]
 
 
 def options(model, **kw) -> BatchOptions:
-    base = dict(engine="ray", model_dir=str(model), device="cpu", batch_size=16, shard_size=64, actors=1,
-                cpus_per_actor=1, progress=False)
+    base = dict(
+        engine="ray",
+        model_dir=str(model),
+        device="cpu",
+        batch_size=16,
+        shard_size=64,
+        actors=1,
+        cpus_per_actor=1,
+        progress=False,
+    )
     return BatchOptions(**{**base, **kw})
 
 
@@ -82,7 +100,9 @@ def test_ray_records_are_byte_identical_to_extract_many(tiny_model_dir, referenc
     summary = run_batch([src], tmp_path / "out", options(tiny_model_dir, actors=2))
     assert summary["documents"] == 200 and summary["errors"] == 0 and summary["shards_written"] == 4
     assert summary["facts"] > 0 and summary["documents_per_s"] > 0
-    assert [p.name for p in sorted((tmp_path / "out").glob("news-*.jsonl"))] == [f"news-0000{i}.jsonl" for i in range(4)]
+    assert [p.name for p in sorted((tmp_path / "out").glob("news-*.jsonl"))] == [
+        f"news-0000{i}.jsonl" for i in range(4)
+    ]
     assert output_lines(tmp_path / "out") == expected  # shard order is input order
     raw = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").glob("news-*.jsonl")))
     assert raw == "".join(line + "\n" for line in expected)
@@ -151,8 +171,22 @@ def test_cli_batch_with_a_folder_of_txt(tiny_model_dir, tmp_path):
         (folder / f"a{i}.txt").write_text(d["text"], encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["batch", str(folder), "-o", str(out), "--model", str(tiny_model_dir),
-                                      "--device", "cpu", "--actors", "1", "--no-progress"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "batch",
+            str(folder),
+            "-o",
+            str(out),
+            "--model",
+            str(tiny_model_dir),
+            "--device",
+            "cpu",
+            "--actors",
+            "1",
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 1, result.output  # bad.txt is reported, the rest written
     summary = json.loads(next(line for line in result.stdout.splitlines() if line.startswith('{"documents"')))
     assert summary["documents"] == 5 and summary["errors"] == 1

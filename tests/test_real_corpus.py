@@ -37,8 +37,13 @@ def test_inews_text_must_equal_the_package():
 @needs_inews
 def test_markup_round_trip_restores_the_package_text():
     text = inews_text("dev:3")
-    markup = render_markup("inews_dev_3", text, {"source": "inews", "source_ref": "dev:3"},
-                           [{"label": "DATE", "start_offset": 0, "end_offset": 2, "ref": "d"}], [])
+    markup = render_markup(
+        "inews_dev_3",
+        text,
+        {"source": "inews", "source_ref": "dev:3"},
+        [{"label": "DATE", "start_offset": 0, "end_offset": 2, "ref": "d"}],
+        [],
+    )
     doc = parse_markup(markup)[0]
     assert doc.text != text  # markup drops the final newline …
     assert check_source_text(doc) == []
@@ -50,10 +55,13 @@ def test_markup_round_trip_restores_the_package_text():
 
 
 def test_real_articles_get_larger_held_out_shares():
-    docs = parse_markup("\n".join(
-        [f"### doc: n{i} source=inews source_ref=train:{i}\n文本{i}" for i in range(100)]
-        + [f"### doc: w{i}\n文本{i}" for i in range(100)]
-        + ["### doc: seed_000 source=000_x.txt\n种子"]))
+    docs = parse_markup(
+        "\n".join(
+            [f"### doc: n{i} source=inews source_ref=train:{i}\n文本{i}" for i in range(100)]
+            + [f"### doc: w{i}\n文本{i}" for i in range(100)]
+            + ["### doc: seed_000 source=000_x.txt\n种子"]
+        )
+    )
     split = assign_splits(docs, group_of=lambda d: "batch")
     inews = [split[f"n{i}"] for i in range(100)]
     written = [split[f"w{i}"] for i in range(100)]
@@ -65,8 +73,13 @@ def test_real_articles_get_larger_held_out_shares():
 def test_stats_per_source(tmp_path):
     from corpus.doccano import write_jsonl
 
-    write_jsonl([{"id": 1, "source": "inews", "text": "abc", "entities": [], "relations": []},
-                 {"id": 2, "source": "written", "text": "de", "entities": [], "relations": []}], tmp_path / "dev.jsonl")
+    write_jsonl(
+        [
+            {"id": 1, "source": "inews", "text": "abc", "entities": [], "relations": []},
+            {"id": 2, "source": "written", "text": "de", "entities": [], "relations": []},
+        ],
+        tmp_path / "dev.jsonl",
+    )
     write_jsonl([{"id": 3, "source": "inews", "text": "f", "entities": [], "relations": []}], tmp_path / "test.jsonl")
     stats = corpus_stats([tmp_path])
     assert stats["sources"]["inews"]["documents"] == 2

@@ -11,8 +11,13 @@ from tests.conftest import ROOT
 
 def gold_record(doc: dict, doc_date=None) -> dict:
     index = {e["id"]: i for i, e in enumerate(doc["entities"])}
-    entities = [{"label": e["label"], "start": e["start_offset"], "end": e["end_offset"], "score": 1.0} for e in doc["entities"]]
-    relations = [{"type": r["type"], "head": index[r["from_id"]], "tail": index[r["to_id"]], "score": 1.0} for r in doc["relations"]]
+    entities = [
+        {"label": e["label"], "start": e["start_offset"], "end": e["end_offset"], "score": 1.0} for e in doc["entities"]
+    ]
+    relations = [
+        {"type": r["type"], "head": index[r["from_id"]], "tail": index[r["to_id"]], "score": 1.0}
+        for r in doc["relations"]
+    ]
     return build_record(doc["text"], entities, relations, doc["id"], "gold", doc_date)
 
 
@@ -47,7 +52,13 @@ def test_seed_001_amounts_counts_rates(seeds):
     assert counts["516个"]["value"] == 516 and counts["516个"]["counted"] == "新签约各类项目"
     rates = {r["text"]: r for r in record["rates"]}
     assert rates["8.2%"]["value"] == "8.2" and rates["8.2%"]["metric"] == "同比增长"
-    assert {s["name"] for s in record["strategies"]} >= {"驻外招商", "产业链招商", "以商引商", "场景招商", "资本基金招商"}
+    assert {s["name"] for s in record["strategies"]} >= {
+        "驻外招商",
+        "产业链招商",
+        "以商引商",
+        "场景招商",
+        "资本基金招商",
+    }
     assert "张家成" not in {o["name"] for o in record["officials"]}  # an executive, not an official
 
 
@@ -65,15 +76,25 @@ def test_every_record_offset_points_into_the_text(seeds):
     for doc in seeds:
         record = gold_record(doc)
         for ent in record["entities"]:
-            assert doc["text"][ent["start"]:ent["end"]] == ent["text"]
+            assert doc["text"][ent["start"] : ent["end"]] == ent["text"]
         for item in record["amounts"] + record["project_counts"] + record["rates"]:
-            assert doc["text"][item["start"]:item["end"]] == item["text"]
+            assert doc["text"][item["start"] : item["end"]] == item["text"]
         for strategy in record["strategies"]:
             for start, end in strategy["mentions"]:
                 assert doc["text"][start:end]
 
 
-@pytest.mark.parametrize("title, office", [("市委书记", True), ("区人大常委会主任", True), ("武汉经开区工委书记", True),
-                                           ("执行董事", False), ("董事长", False), ("总经理", False), ("市政府秘书长", True)])
+@pytest.mark.parametrize(
+    "title, office",
+    [
+        ("市委书记", True),
+        ("区人大常委会主任", True),
+        ("武汉经开区工委书记", True),
+        ("执行董事", False),
+        ("董事长", False),
+        ("总经理", False),
+        ("市政府秘书长", True),
+    ],
+)
 def test_office_titles(title, office):
     assert is_office(title) is office

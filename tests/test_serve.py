@@ -41,7 +41,7 @@ def test_extract_returns_the_record(client):
     assert [o["name"] for o in body["officials"]] == ["王建国"]
     assert body["amounts"][0]["value"] == "75300000000"
     for ent in body["entities"]:
-        assert text[ent["start"]:ent["end"]] == ent["text"]
+        assert text[ent["start"] : ent["end"]] == ent["text"]
 
 
 def test_batch_keeps_input_order(client):
@@ -55,8 +55,10 @@ def test_empty_text_gives_empty_lists(client):
     assert body["entities"] == [] and body["officials"] == [] and body["amounts"] == []
 
 
-@pytest.mark.parametrize("payload", [{}, {"text": 5}, {"text": "x", "doc_date": "2026-13-45"}, {"text": "x", "extra": 1},
-                                     {"text": None}, [], "text"])
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"text": 5}, {"text": "x", "doc_date": "2026-13-45"}, {"text": "x", "extra": 1}, {"text": None}, [], "text"],
+)
 def test_invalid_bodies_are_422_with_a_message(client, payload):
     response = client.post("/v1/extract", json=payload)
     assert response.status_code == 422

@@ -13,8 +13,10 @@ def doc(spans, relations=()):
     return {"id": "d", "text": TEXT, "entities": entities, "relations": rels}
 
 
-GOLD = doc([(0, 4, "TITLE"), (4, 7, "PERSON"), (16, 19, "COUNT"), (26, 31, "AMOUNT"), (34, 39, "STRATEGY")],
-           [(1, 0, "has_title")])
+GOLD = doc(
+    [(0, 4, "TITLE"), (4, 7, "PERSON"), (16, 19, "COUNT"), (26, 31, "AMOUNT"), (34, 39, "STRATEGY")],
+    [(1, 0, "has_title")],
+)
 
 
 def test_perfect_prediction_scores_one():

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-import torch
 from transformers import BertConfig, BertModel, pipeline
 
 from corpus.doccano import write_jsonl
@@ -99,7 +98,7 @@ def test_saved_model_loads_in_transformers_pipeline(scratch_model):
     ner = pipeline("token-classification", model=str(out), aggregation_strategy="simple")
     text = tiny_docs()[0]["text"]
     groups = ner(text)
-    assert any(g["entity_group"] == "PERSON" and text[g["start"]:g["end"]] == "王建国" for g in groups)
+    assert any(g["entity_group"] == "PERSON" and text[g["start"] : g["end"]] == "王建国" for g in groups)
 
 
 def test_resume_continues_from_the_checkpoint(tiny_file, tmp_path):
@@ -133,8 +132,11 @@ def test_any_local_bert_checkpoint_is_a_base_model(tiny_file, tmp_path):
     """A locally saved BERT (as a user's bert-base-chinese copy would be) with its own tokenizer."""
     base = tmp_path / "tiny-bert"
     tokenizer = build_char_tokenizer(base)
-    BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=64)).save_pretrained(base)
+    BertModel(
+        BertConfig(
+            vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64
+        )
+    ).save_pretrained(base)
     out = tmp_path / "finetuned"
     summary = train([str(tiny_file)], [str(tiny_file)], out, TrainConfig(base_model=str(base), **FAST))
     assert summary["best_dev_entity_f1"] >= 0.9
@@ -147,8 +149,16 @@ def test_any_local_bert_checkpoint_is_a_base_model(tiny_file, tmp_path):
 def test_base_model_with_short_positions_is_refused(tiny_file, tmp_path):
     base = tmp_path / "short-bert"
     tokenizer = build_char_tokenizer(base)
-    BertModel(BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=64)).save_pretrained(base)
+    BertModel(
+        BertConfig(
+            vocab_size=len(tokenizer),
+            hidden_size=32,
+            num_hidden_layers=1,
+            num_attention_heads=2,
+            intermediate_size=64,
+            max_position_embeddings=64,
+        )
+    ).save_pretrained(base)
     with pytest.raises(ValueError, match="position limit"):
         train([str(tiny_file)], [], tmp_path / "out", TrainConfig(base_model=str(base)))
 

@@ -51,7 +51,12 @@ def test_each_error_class_is_reported(mutate, expected):
 
 
 def test_whitespace_edges_are_reported():
-    doc = {"id": 1, "text": "市长 任刚", "entities": [{"id": 1, "label": "PERSON", "start_offset": 2, "end_offset": 5}], "relations": []}
+    doc = {
+        "id": 1,
+        "text": "市长 任刚",
+        "entities": [{"id": 1, "label": "PERSON", "start_offset": 2, "end_offset": 5}],
+        "relations": [],
+    }
     assert any("whitespace" in p for p in validate_document(doc))
 
 

@@ -7,8 +7,11 @@ from model.labels import bio_tags
 from model.windows import make_windows
 
 
-@given(st.text(alphabet=st.sampled_from(list("招商引资。签约！项目\n")), min_size=0, max_size=3000),
-       st.integers(4, 300), st.integers(0, 100))
+@given(
+    st.text(alphabet=st.sampled_from(list("招商引资。签约！项目\n")), min_size=0, max_size=3000),
+    st.integers(4, 300),
+    st.integers(0, 100),
+)
 @settings(max_examples=100, deadline=None)
 def test_windows_cover_every_token_within_the_limit(text, max_tokens, overlap):
     offsets = [(i, i + 1) for i in range(len(text))]
@@ -19,7 +22,7 @@ def test_windows_cover_every_token_within_the_limit(text, max_tokens, overlap):
         assert end - start <= max_tokens
         covered.update(range(start, end))
     assert covered == set(range(len(offsets)))
-    for (s1, e1), (s2, e2) in zip(windows, windows[1:]):
+    for (s1, e1), (s2, _e2) in zip(windows, windows[1:], strict=False):
         assert s1 < s2 <= e1  # forward, overlapping or touching
 
 
@@ -70,11 +73,12 @@ def test_decoding_keeps_a_name_whole_when_one_character_is_uncertain():
 def test_decoding_never_starts_a_span_with_an_inside_tag():
     from model.labels import ENTITY_LABELS as L
 
-    probs = _probs([{"O": 0.9}, {"I-AMOUNT": 0.6, "B-AMOUNT": 0.35}, {"I-AMOUNT": 0.9}, {"B-RATE": 0.9}, {"I-DATE": 0.6, "O": 0.3}])
+    probs = _probs(
+        [{"O": 0.9}, {"I-AMOUNT": 0.6, "B-AMOUNT": 0.35}, {"I-AMOUNT": 0.9}, {"B-RATE": 0.9}, {"I-DATE": 0.6, "O": 0.3}]
+    )
     spans = decode_bio(probs)
     assert [(s, e, lab) for s, e, lab, _ in spans] == [(1, 3, L.index("AMOUNT")), (3, 4, L.index("RATE"))]
     assert abs(spans[0][3] - (0.35 + 0.9) / 2) < 1e-6  # the score is that of the decoded tags
-
 
 
 def test_pair_rows_have_one_layout_in_training_and_inference():
@@ -87,7 +91,9 @@ def test_pair_rows_have_one_layout_in_training_and_inference():
     assert row == PairRow(3, 1, 3, 0, 3, 5, 1, 5, 1, 0) and len(row) == PAIR_COLUMNS == 10
     assert GOLD_COLUMN == PAIR_COLUMNS and TRAIN_PAIR_COLUMNS == 11
     features = {"input_ids": [2, 7, 8, 3], "labels": [-100, 0, 0, -100]}
-    batch = collate([{**features, "pairs": []}, {**features, "pairs": [[*pair_row(0, (0, 1, 0), (1, 2, 1), [1, 0, 0]), 1]]}], 0)
+    batch = collate(
+        [{**features, "pairs": []}, {**features, "pairs": [[*pair_row(0, (0, 1, 0), (1, 2, 1), [1, 0, 0]), 1]]}], 0
+    )
     assert batch["pairs"].tolist() == [[1, 1, 2, 0, 2, 3, 1, 1, 0, 0, 1]]  # the batch column set by collate, gold last
     empty = collate([{**features, "pairs": []}], 0)["pairs"]
     assert empty.shape == (0, TRAIN_PAIR_COLUMNS) and empty.dtype == torch.long

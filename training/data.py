@@ -7,18 +7,19 @@ import random
 from collections import defaultdict
 
 from model.cleaning import clean_text
+from model.inference import tokenize_document
 from model.labels import ENTITY_LABELS, RELATION_TYPES, bio_tags
 from model.lexicon import PAD_ID, token_lexicon_ids
 from model.network import candidate_pairs, pair_row
-from model.inference import tokenize_document
 from model.windows import make_windows
 
 TAG_IDS = {tag: i for i, tag in enumerate(bio_tags())}
 IGNORE = -100
 
 
-def document_windows(doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int,
-                     lexicon: bool = False) -> list[dict]:
+def document_windows(
+    doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int, lexicon: bool = False
+) -> list[dict]:
     """One feature dict per window of the (cleaned) document; every token lands in some window. With
     `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py)."""
     clean = clean_text(doc["text"])
@@ -78,7 +79,9 @@ SWAP_LABELS = ("PERSON", "TITLE", "ORG", "AMOUNT", "COUNT", "RATE", "STRATEGY", 
 POOL_SHARE = 0.7
 
 
-def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5, pool_share: float = POOL_SHARE) -> list[dict]:
+def swap_entities(
+    docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5, pool_share: float = POOL_SHARE
+) -> list[dict]:
     """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
     documents (amounts, strategies …) or, for names and titles, mostly from real-world pools; offsets and
     relations carried over."""
@@ -109,6 +112,11 @@ def swap_entities(docs: list[dict], copies: int, seed: int, swap_prob: float = 0
                 pos = ent["end_offset"]
             pieces.append(text[pos:])
             out.append(
-                {"id": f"{doc['id']}#aug{copy}", "text": "".join(pieces), "entities": entities, "relations": doc["relations"]}
+                {
+                    "id": f"{doc['id']}#aug{copy}",
+                    "text": "".join(pieces),
+                    "entities": entities,
+                    "relations": doc["relations"],
+                }
             )
     return out

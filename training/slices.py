@@ -24,8 +24,11 @@ def record_of(doc: dict) -> dict:
     """The record a user would get if the document's spans and relations were these."""
     index = {e["id"]: i for i, e in enumerate(doc["entities"])}
     entities = [{"label": e["label"], "start": e["start_offset"], "end": e["end_offset"]} for e in doc["entities"]]
-    relations = [{"type": r["type"], "head": index[r["from_id"]], "tail": index[r["to_id"]]}
-                 for r in doc["relations"] if r["from_id"] in index and r["to_id"] in index]
+    relations = [
+        {"type": r["type"], "head": index[r["from_id"]], "tail": index[r["to_id"]]}
+        for r in doc["relations"]
+        if r["from_id"] in index and r["to_id"] in index
+    ]
     return build_record(doc["text"], entities, relations, doc.get("id"), "eval")
 
 

@@ -50,8 +50,14 @@ def set_seed(seed: int) -> None:
 
 
 def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
-    zcfg = ZsieConfig(base_model=config.base_model, max_tokens=config.max_tokens, overlap=config.overlap, name=config.name,
-                      entity_threshold=config.entity_threshold, lexicon=config.lexicon)
+    zcfg = ZsieConfig(
+        base_model=config.base_model,
+        max_tokens=config.max_tokens,
+        overlap=config.overlap,
+        name=config.name,
+        entity_threshold=config.entity_threshold,
+        lexicon=config.lexicon,
+    )
     if config.base_model in SCRATCH_SIZES:
         tokenizer = build_char_tokenizer()
         model = ZsieModel.create(None, zcfg, scratch=scratch_config(config.base_model, len(tokenizer)))
@@ -64,9 +70,16 @@ def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
 
 
 def make_dataset(docs: list[dict], tokenizer, zcfg: ZsieConfig) -> Dataset:
-    rows = [f for doc in docs
-            for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance, zcfg.lexicon)]
-    return Dataset.from_list(rows) if rows else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
+    rows = [
+        f
+        for doc in docs
+        for f in document_windows(doc, tokenizer, zcfg.max_tokens, zcfg.overlap, zcfg.max_pair_distance, zcfg.lexicon)
+    ]
+    return (
+        Dataset.from_list(rows)
+        if rows
+        else Dataset.from_dict({"doc_id": [], "input_ids": [], "labels": [], "pairs": []})
+    )
 
 
 def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
@@ -84,13 +97,23 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         labels[b, :n] = torch.tensor(row["labels"])
         mask[b, :n] = 1
         pairs += [list(PairRow(*p[:PAIR_COLUMNS])._replace(batch=b)) + p[PAIR_COLUMNS:] for p in row["pairs"]]
-    pair_tensor = torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
-    return {"input_ids": input_ids, "attention_mask": mask, "labels": labels, "pairs": pair_tensor, "lexicon_ids": lexicon}
+    pair_tensor = (
+        torch.tensor(pairs, dtype=torch.long) if pairs else torch.zeros((0, TRAIN_PAIR_COLUMNS), dtype=torch.long)
+    )
+    return {
+        "input_ids": input_ids,
+        "attention_mask": mask,
+        "labels": labels,
+        "pairs": pair_tensor,
+        "lexicon_ids": lexicon,
+    }
 
 
 def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
     hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
-    ner = torch.nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE)
+    ner = torch.nn.functional.cross_entropy(
+        logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE
+    )
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
@@ -111,8 +134,15 @@ class Trainer:
     log entry; the caller saves the best or last model and stops when it likes (spaCy's
     train_while_improving, flair's ModelTrainer)."""
 
-    def __init__(self, model: ZsieModel, tokenizer, train_docs: list[dict], dev_docs: list[dict], config: TrainConfig,
-                 evaluate_fn=None):
+    def __init__(
+        self,
+        model: ZsieModel,
+        tokenizer,
+        train_docs: list[dict],
+        dev_docs: list[dict],
+        config: TrainConfig,
+        evaluate_fn=None,
+    ):
         """`evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (default: entity micro-F1)."""
         from training.evaluate import dev_entity_f1
 
@@ -122,9 +152,18 @@ class Trainer:
         self.dev_docs = dev_docs
         self.evaluate_fn = evaluate_fn or dev_entity_f1
         self.epoch = 0
-        self.augmented = swap_entities(train_docs, config.augment_copies, config.seed, pool_share=config.pool_share) if config.augment_copies else []
+        self.augmented = (
+            swap_entities(train_docs, config.augment_copies, config.seed, pool_share=config.pool_share)
+            if config.augment_copies
+            else []
+        )
         self.dataset = make_dataset(train_docs + self.augmented, tokenizer, model.config)
-        log.info("%d training windows from %d documents (+%d augmented)", len(self.dataset), len(train_docs), len(self.augmented))
+        log.info(
+            "%d training windows from %d documents (+%d augmented)",
+            len(self.dataset),
+            len(train_docs),
+            len(self.augmented),
+        )
 
         head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
         if model.lexicon is not None:  # new, like the heads: it learns at their rate
@@ -176,14 +215,22 @@ class Trainer:
                 bar.set_postfix(loss=f"{loss.item():.3f}")
             dev_f1 = self.evaluate_fn(model, self.tokenizer, self.dev_docs) if self.dev_docs else 0.0
             entry = {k: round(v / self.steps_per_epoch, 4) for k, v in totals.items()}
-            entry.update(epoch=epoch, dev_entity_f1=round(dev_f1, 4), minutes=round((time.monotonic() - started) / 60, 2))
+            entry.update(
+                epoch=epoch, dev_entity_f1=round(dev_f1, 4), minutes=round((time.monotonic() - started) / 60, 2)
+            )
             self.epoch = epoch
             log.info("epoch %d: loss %.4f dev entity F1 %.4f", epoch, entry["loss"], dev_f1)
             yield Epoch(epoch, entry, dev_f1)
 
 
-def train(train_paths: list[str], dev_paths: list[str], output: str | Path, config: TrainConfig, resume: bool = False,
-          evaluate_fn=None) -> dict:
+def train(
+    train_paths: list[str],
+    dev_paths: list[str],
+    output: str | Path,
+    config: TrainConfig,
+    resume: bool = False,
+    evaluate_fn=None,
+) -> dict:
     """Train, keep the best model on dev entity F1 in `output` (the last in `output/checkpoint`, with the
     optimizer, for --resume), stop early after `config.patience` epochs without gain; return the summary."""
     set_seed(config.seed)

@@ -46,7 +46,10 @@ DOCS = [
         "chrome_from": "\n相关内容\n",
         "anchors": [
             "⟦市投资发展委员会|ORG⟧2026年工作会议召开\n创始人",
-            ("广州市招商引资工作推进会暨⟦市投资发展委员会|ORG⟧2026年工作会议召开。⟦市委书记|TITLE|t1⟧⟦冯忠华|PERSON|p1⟧出席会议并讲话", 0),
+            (
+                "广州市招商引资工作推进会暨⟦市投资发展委员会|ORG⟧2026年工作会议召开。⟦市委书记|TITLE|t1⟧⟦冯忠华|PERSON|p1⟧出席会议并讲话",
+                0,
+            ),
             "深入学习贯彻⟦习近平|PERSON|p2⟧⟦总书记|TITLE|t2⟧在全国两会期间",
             L("认真落实⟦省委|ORG⟧、⟦省政府|ORG⟧工作要求"),
             "锚定万亿目标开展全年⟦全员招商|STRATEGY⟧,全力推动",
@@ -80,8 +83,7 @@ DOCS = [
         "chrome_from": None,
         "anchors": [
             "超⟦800亿元|AMOUNT|a0⟧!清远明确⟦2026年|DATE|d0⟧招商引资目标任务",
-            "⟦新签约项目计划投资总额|METRIC|m1⟧⟦800亿元|AMOUNT|a1⟧以上、组建7支市级招商先锋队开展"
-            "⟦驻外招商|STRATEGY⟧……",
+            "⟦新签约项目计划投资总额|METRIC|m1⟧⟦800亿元|AMOUNT|a1⟧以上、组建7支市级招商先锋队开展⟦驻外招商|STRATEGY⟧……",
             "⟦2025年|DATE|d1⟧,全市⟦新签约各类项目|METRIC|m2⟧⟦516个|COUNT|c1⟧,⟦计划投资总额|METRIC|m3⟧"
             "⟦753亿元|AMOUNT|a2⟧,⟦同比增长|METRIC|m4⟧⟦8.2%|RATE|r1⟧,⟦当年动工率|METRIC|m5⟧⟦60%|RATE|r2⟧,"
             "⟦完成投资总额|METRIC|m6⟧⟦111亿元|AMOUNT|a3⟧。其中⟦工业项目达产产值|METRIC|m7⟧预计⟦669亿元|AMOUNT|a4⟧、"
@@ -289,14 +291,14 @@ def build() -> str:
     files = sorted(SEEDS.glob("*.txt"))
     assert len(files) == len(DOCS), f"expected {len(DOCS)} seeds, found {len(files)}"
     chunks = []
-    for path, doc in zip(files, DOCS):
+    for path, doc in zip(files, DOCS, strict=False):
         text = path.read_text(encoding="utf-8").rstrip("\n")
         assert "[" not in text and "]" not in text, f"{path.name}: brackets would clash with the markup"
         spans = []
         for anchor in doc["anchors"]:
             spans.extend(_locate(text, anchor, doc["id"]))
         spans.sort()
-        for (s1, e1, *_), (s2, e2, *_) in zip(spans, spans[1:]):
+        for (s1, e1, *_), (s2, e2, *_) in zip(spans, spans[1:], strict=False):
             assert s2 >= e1, f"{doc['id']}: overlapping spans at {s1}-{e1} and {s2}-{e2}"
         if doc["chrome_from"]:
             chrome = text.index(doc["chrome_from"])
