@@ -31,21 +31,19 @@ def source_of(doc: MarkupDocument) -> tuple[str, str | None]:
 def check_source_text(doc: MarkupDocument) -> list[str]:
     """An inews document's text must be the package's title + newline + content, unchanged (markup drops the
     text's final newlines, which are restored from the package). Nothing to check when the package is absent."""
-    from corpus.inews import available, inews_text
+    from corpus.inews import package_text
 
     source, ref = source_of(doc)
     if source != "inews":
         return []
     if not ref:
         return ["an inews document needs source_ref=<split>:<index>"]
-    if not available():
-        return []
     try:
-        original = inews_text(ref)
+        original = package_text(ref)
     except ValueError as err:
         return [str(err)]
-    if original.rstrip("\n") == doc.text.rstrip("\n"):
-        doc.text = original
+    if original is None or original.rstrip("\n") == doc.text.rstrip("\n"):
+        doc.text = original or doc.text
         return []
     at = next(
         (i for i, (a, b) in enumerate(zip(original, doc.text, strict=False)) if a != b),

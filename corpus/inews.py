@@ -60,6 +60,12 @@ def inews_text(ref: str) -> str:
     return f"{titles[index]}\n{contents[index]}"
 
 
+def package_text(ref: str) -> str | None:
+    """The text of `ref` as the package holds it, or None when the package is not installed; ValueError for a
+    reference that does not exist."""
+    return inews_text(ref) if available() else None
+
+
 def iter_articles():
     """(ref, text) of every article in the package, in package order."""
     for split in SPLITS:

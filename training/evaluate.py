@@ -20,7 +20,7 @@ from model.inference import Predictor
 from model.labels import ENTITY_LABELS, RELATION_TYPES
 from model.network import ZsieModel
 from model.tokenization import load_tokenizer
-from training.slices import SLICES, record_scores, slice_of
+from training.slices import SLICES, prf as _prf, record_scores, slice_of
 
 
 def predicted_docs(model: ZsieModel, tokenizer, docs: list[dict], max_batch_tokens: int = 8192) -> list[dict]:
@@ -88,13 +88,6 @@ def _relation_set(doc: dict) -> set[tuple]:
                 )
             )
     return out
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
 
 
 def relation_scores(gold: list[dict], pred: list[dict]) -> dict:

@@ -41,7 +41,8 @@ def _keys(record: dict) -> dict[str, Counter]:
     }
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
+def prf(tp: int, fp: int, fn: int) -> dict:
+    """Precision, recall and F1 from counts (0 where undefined), rounded to 4 places, and the support."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -68,6 +69,6 @@ def record_scores(gold: list[dict], pred: list[dict]) -> dict:
             if official["name"] in predicted_titles:
                 titles_gold += len(official["titles"])
                 titles_found += len(set(official["titles"]) & predicted_titles[official["name"]])
-    out = {kind: _prf(c["tp"], c["fp"], c["fn"]) for kind, c in counts.items()}
+    out = {kind: prf(c["tp"], c["fp"], c["fn"]) for kind, c in counts.items()}
     out["officials"]["title_recall"] = round(titles_found / titles_gold, 4) if titles_gold else 0.0
     return out
