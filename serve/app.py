@@ -11,9 +11,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from model.extractor import Document, Extractor
@@ -28,8 +30,10 @@ ERRORS = {401: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": E
 DISCONNECT_POLL_S = 0.25  # how often a waiting request checks that its client is still there
 
 
-class BodyTooLarge(Exception):
-    pass
+def body_limit_message(max_bytes: int, length: int | None = None) -> str:
+    size = f"{length} bytes" if length is not None else "more bytes"
+    return (f"the request body has {size} than the limit of {max_bytes} bytes (ZSIE_MAX_BODY_BYTES); "
+            "send fewer or shorter documents per request")
 
 
 class BodyLimit:
@@ -47,32 +51,37 @@ class BodyLimit:
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             return await self._refuse(send, int(length))
         received = 0
-        started = False
+        started = refused = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge()
+                if received > self.max_bytes:  # answer now; the app sees a client that left
+                    refused = True
+                    if not started:
+                        await self._refuse(send, None)
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracking_send(message):
             nonlocal started
+            if refused:
+                return  # the 413 is the answer
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send, None)
+        except Exception:
+            if not refused:
+                raise
 
     async def _refuse(self, send, length: int | None) -> None:
-        size = f"{length} bytes" if length is not None else "more bytes"
-        body = json.dumps({"detail": f"the request body has {size} than the limit of {self.max_bytes} bytes "
-                                     "(ZSIE_MAX_BODY_BYTES); send fewer or shorter documents per request"}).encode()
+        body = json.dumps({"detail": body_limit_message(self.max_bytes, length)}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
@@ -157,8 +166,6 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         started = time.monotonic()
         try:
             response = await call_next(request)
-        except BodyTooLarge:
-            raise  # answered by BodyLimit
         except Exception:  # never a bare 500 page: log and answer with a message
             log.exception("unhandled error on %s", request.url.path)
             response = JSONResponse({"detail": "internal error while extracting; the service keeps running"}, status_code=503)
@@ -191,6 +198,15 @@ def create_app(settings: ServeSettings | None = None, extractor: Extractor | Non
         raise HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
     keyed = [Depends(require_key)]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, UnicodeDecodeError):  # FastAPI's "error parsing the body"
+            return JSONResponse({"detail": [{"loc": ["body", cause.start], "type": "unicode_decode",
+                                             "msg": f"the body is not valid UTF-8 (byte {cause.start}); send JSON in UTF-8"}]},
+                                status_code=422)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_body(request: Request, exc: RequestValidationError):
