@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from datetime import date
+from itertools import pairwise
 
 from model.cleaning import clean_text
 from model.normalize import NormalizeError, find_qualifier, normalize_period, parse_count, parse_money, parse_rate
@@ -55,7 +56,7 @@ def person_roles(text: str, persons: list[tuple[int, int]]) -> dict[tuple[int, i
     name whose gap to the next name in its sentence holds no role verb takes that next name's roles.
     Overlapping names (never from decoding) fall back to `_roles` per name."""
     spans = sorted(set(persons))
-    if any(b[0] < a[1] for a, b in zip(spans, spans[1:])):
+    if any(b[0] < a[1] for a, b in pairwise(spans)):
         return {span: _roles(text, span[1], persons) for span in spans}
     stops = [m.start() for m in _SENTENCE_END.finditer(text)]
 

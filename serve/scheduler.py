@@ -54,7 +54,7 @@ class Expired(TimeoutError):
 class _Work:
     """One prepared document of a request: its windows not yet run."""
 
-    request: "_Request"
+    request: _Request
     index: int
     state: Any
     windows: deque
@@ -109,6 +109,8 @@ class BatchScheduler:
         after which what is left of them is dropped. Cancelling the awaiting task drops it too."""
         if self._stopping:
             raise QueueFull("the service is shutting down")
+        if not documents:
+            return []
         with self._lock:
             if self._outstanding + len(documents) > self.max_queue:
                 raise QueueFull("too many documents waiting; try again shortly")

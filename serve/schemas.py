@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import re
 import unicodedata
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 

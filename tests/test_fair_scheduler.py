@@ -151,3 +151,10 @@ def test_a_failing_pass_fails_its_requests_and_the_worker_keeps_serving():
 
     assert asyncio.run(main()) == ["good"]
     scheduler.stop()
+
+
+def test_an_empty_request_is_answered_at_once():
+    scheduler = BatchScheduler(SlowEngine(gated=False))
+    scheduler.start()
+    assert asyncio.run(asyncio.wait_for(scheduler.submit([]), 5)) == []
+    scheduler.stop()
