@@ -51,6 +51,43 @@ def long_document(chars: int) -> str:
     return "\n".join(pieces)[:chars]
 
 
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "建国红梅志强海燕明华卫东晓光文军丽娟春生秋菊德胜玉兰国庆永红小平金山"
+OFFICES = (
+    "市委书记",
+    "市长",
+    "副市长",
+    "市委常委、常务副市长",
+    "市人大常委会主任",
+    "市政协主席",
+    "区委书记",
+    "区长",
+    "市委常委、秘书长",
+    "市发改委主任",
+    "市商务局局长",
+    "县委书记",
+    "县长",
+    "开发区管委会主任",
+    "副区长",
+)
+
+
+def attendee_list(chars: int) -> str:
+    """One entity-dense document of exactly `chars` characters: attendee lists of officials, as government
+    news prints them (市委书记王建国，市长李红梅，…出席。), a name and a title every 6-10 characters."""
+    sentences, total, k = [], 0, 0
+    while total < chars:
+        people = []
+        for _ in range(12):
+            name = SURNAMES[k % len(SURNAMES)] + GIVEN[(k * 7) % len(GIVEN)] + GIVEN[(k * 3 + 1) % len(GIVEN)]
+            people.append(OFFICES[k % len(OFFICES)] + name)
+            k += 1
+        sentence = "出席活动的领导有：" + "，".join(people) + "。会议由" + people[0] + "主持，" + people[1] + "讲话。\n"
+        sentences.append(sentence)
+        total += len(sentence)
+    return "".join(sentences)[:chars]
+
+
 def timed(fn: Callable[[], object], repeats: int, warmup: int = 1) -> dict:
     """Run fn warm-up times unmeasured, then `repeats` times: median, min, max and spread in seconds."""
     for _ in range(warmup):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bench.common import ROOT, machine
 
-BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory", "profile", "ray")
+BENCHMARKS = ("throughput", "quant", "scaling", "load", "memory", "profile")  # `all`
+PARTS = ("dense", "mixed")  # one case of scaling / load, alone: `zsie bench dense|mixed`
 # Run by name only, not by `all`: they need an optional extra (ray: `pip install '.[ray]'`).
 OPTIONAL = ("ray",)
 MODULES = {"ray": "bench.bulk_ray"}  # a module named bench/ray.py would read like Ray itself
@@ -56,10 +57,15 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
             )
         )
     if r := load("quant"):
+        ao = (
+            f"; torchao int8 {r['torchao_speedup']}x fp32, F1 {r['torchao_int8']['entity_f1']}"
+            if r.get("torchao_int8")
+            else ""
+        )
         rows.append(
             (
                 "quant",
-                f"int8 {r['speedup']}x fp32, F1 {r['fp32']['entity_f1']} -> {r['int8']['entity_f1']}",
+                f"int8 {r['speedup']}x fp32, F1 {r['fp32']['entity_f1']} -> {r['int8']['entity_f1']}{ao}",
                 ">= 1.4x, <= 0.5 pt lost",
                 str(r["int8_default_ok"]),
             )
@@ -72,6 +78,31 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
                 f"s per 1k chars {per}; ratio {r['ratio_largest_to_1k']}",
                 "<= 1.2",
                 str(r["ratio_largest_to_1k"] <= 1.2),
+            )
+        )
+    dense = (load("scaling") or {}).get("dense") or load("dense")
+    if dense:
+        rows.append(
+            (
+                "scaling: dense",
+                f"attendee list of {dense['chars']} chars: {dense['dense']['s_per_1k_chars']} s per 1k chars "
+                f"vs article text {dense['article']['s_per_1k_chars']}: {dense['ratio_dense_to_article']}x",
+                "<= 2x",
+                str(dense["ratio_dense_to_article"] <= 2),
+            )
+        )
+    mixed = (load("load") or {}).get("mixed") or load("mixed")
+    if mixed:
+        rows.append(
+            (
+                "load: mixed",
+                f"32 clients of 1,500 chars: p95 {mixed['short_alone']['p95_s']} s alone, "
+                f"{mixed['short']['p95_s']} s beside 100k-char documents back to back ({mixed['short_p95_ratio']}x; "
+                f"{mixed['long']['requests']} long done); errors {mixed['errors']}; 50M chars refused "
+                f"({mixed['refusal_50M']['status']}) in {1000 * mixed['refusal_50M']['seconds']:.0f} ms; "
+                f"dense 100k document {mixed['dense_100k']['seconds']} s",
+                "<= 3x, 0 errors, < 100 ms",
+                str(mixed["target_met"] and mixed["refusal_50M"]["seconds"] < 0.1),
             )
         )
     if r := load("load"):

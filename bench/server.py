@@ -108,3 +108,58 @@ async def _load(url: str, texts: list[str], concurrency: int, requests: int) -> 
 
 def load(url: str, texts: list[str], concurrency: int, requests: int) -> dict:
     return asyncio.run(_load(url, texts, concurrency, requests))
+
+
+async def _mixed(url: str, short_texts: list[str], long_text: str, concurrency: int, requests: int) -> dict:
+    """`concurrency` clients send the short texts while one client sends `long_text` back to back."""
+    stop = asyncio.Event()
+    long_latencies: list[float] = []
+    long_errors = 0
+
+    async def long_client() -> None:
+        nonlocal long_errors
+        async with httpx.AsyncClient(base_url=url, timeout=300) as client:
+            while not stop.is_set():
+                started = time.perf_counter()
+                try:
+                    response = await client.post("/v1/extract", json={"text": long_text, "id": "long"})
+                    if response.status_code != 200:
+                        long_errors += 1
+                except httpx.HTTPError:
+                    long_errors += 1
+                long_latencies.append(time.perf_counter() - started)
+
+    background = asyncio.create_task(long_client())
+    await asyncio.sleep(1.0)  # the first long document is in the model
+    short = await _load(url, short_texts, concurrency, requests)
+    stop.set()
+    await background  # the long document in flight finishes: its latency is part of the figure
+    return {
+        "short": short,
+        "long": {
+            "chars": len(long_text),
+            "requests": len(long_latencies),
+            "errors": long_errors,
+            "latencies_s": [round(x, 3) for x in long_latencies],
+        },
+    }
+
+
+def mixed(url: str, short_texts: list[str], long_text: str, concurrency: int, requests: int) -> dict:
+    return asyncio.run(_mixed(url, short_texts, long_text, concurrency, requests))
+
+
+def refusal_seconds(url: str, chars: int) -> dict:
+    """Time until the server answers a request announcing `chars` characters of body (its head and the first
+    64 KiB sent, as a client streaming it would): a refusal should not wait for, or parse, the body."""
+    host, port = url.removeprefix("http://").split(":")
+    head = (
+        f"POST /v1/extract HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {chars + 12}\r\n\r\n"
+    ).encode()
+    started = time.perf_counter()
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(head + b'{"text": "' + b"a" * 65536)
+        answer = sock.recv(4096).decode("latin-1")
+    elapsed = time.perf_counter() - started
+    return {"chars": chars, "status": int(answer.split()[1]) if answer else None, "seconds": round(elapsed, 4)}

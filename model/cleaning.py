@@ -1,6 +1,6 @@
 """Cleaning scraped text for the model while keeping a map back to the original characters.
 
-Noise symbols (□ ㊣ ✅ …), zero-width and control characters are dropped; full-width digits, letters and
+Noise symbols (□ ㊣ ✅ …), zero-width and control characters and lone surrogates are dropped; full-width digits, letters and
 number punctuation become half-width. Every cleaned character remembers its original index, so any span
 found in the cleaned text maps back to exact offsets in the original.
 """
@@ -37,8 +37,9 @@ class CleanText:
         return (lo, hi) if hi > lo else None
 
 
-# Characters dropped: noise symbols, and control characters other than newline and tab.
-_DROPPED = re.compile("[" + re.escape("".join(sorted(NOISE))) + "\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Characters dropped: noise symbols, control characters other than newline and tab, and lone surrogates (not
+# Unicode; the tokenizer cannot encode them. The service refuses them with a 422, the library drops them).
+_DROPPED = re.compile("[" + re.escape("".join(sorted(NOISE))) + "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def clean_text(original: str) -> CleanText:

@@ -141,6 +141,25 @@ class Predictor:
                         windows.append((d, seg_start + start, seg_start + end))
         return docs, windows
 
+    def prepare_one(self, text: str) -> tuple[_Doc, list[tuple[int, int]]]:
+        """One document's state and its windows (token start, token end), longest first: for schedulers that
+        run the windows of many documents, in passes of their own choosing (`run_windows`), then `_finish`."""
+        docs, windows = self.prepare([text])
+        return docs[0], sorted(((start, end) for _, start, end in windows), key=lambda w: w[0] - w[1])
+
+    def run_windows(self, items: list[tuple[_Doc, int, int]]) -> None:
+        """One model pass over windows (document state, token start, token end) of any documents."""
+        docs: list[_Doc] = []
+        row_of: dict[int, int] = {}
+        batch = []
+        for doc, start, end in items:
+            if id(doc) not in row_of:
+                row_of[id(doc)] = len(docs)
+                docs.append(doc)
+            batch.append((row_of[id(doc)], start, end))
+        with torch.inference_mode():
+            self._run_batch(batch, docs)
+
     def _run_batch(self, batch: list[tuple[int, int, int]], docs: list[_Doc]) -> None:
         """One model pass over windows (doc index, token start, token end), in four stages."""
         input_ids, mask, lexicon = self.collate(batch, docs)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from datetime import date
+from itertools import pairwise
 
 from model.cleaning import clean_text
 from model.normalize import NormalizeError, find_qualifier, normalize_period, parse_count, parse_money, parse_rate
@@ -115,7 +117,8 @@ def _clean(surface: str) -> str:
 
 def _roles(text: str, end: int, persons: list[tuple[int, int]]) -> list[str]:
     """Role verbs in the rest of the sentence after a name; past the next name only while none was found
-    (so a chain 甲、乙出席 gives both 出席)."""
+    (so a chain 甲、乙出席 gives both 出席). The definition, for one name; `person_roles` gives the same for
+    every name in one pass."""
     stop = _SENTENCE_END.search(text, end)
     limit = stop.start() if stop else len(text)
     found: list[str] = []
@@ -129,6 +132,37 @@ def _roles(text: str, end: int, persons: list[tuple[int, int]]) -> list[str]:
         cursor = p_end
     found += _verbs(text[cursor:limit])
     return _unique(found)
+
+
+def person_roles(text: str, persons: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """`_roles` of every name, in time linear in the text and the names: from the last name to the first, a
+    name whose gap to the next name in its sentence holds no role verb takes that next name's roles.
+    Overlapping names (never from decoding) fall back to `_roles` per name."""
+    spans = sorted(set(persons))
+    if any(b[0] < a[1] for a, b in pairwise(spans)):
+        return {span: _roles(text, span[1], persons) for span in spans}
+    stops = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def limit_after(pos: int) -> int:
+        k = bisect_left(stops, pos)
+        return stops[k] if k < len(stops) else len(text)
+
+    roles: dict[tuple[int, int], list[str]] = {}
+    following: tuple[tuple[int, int], int] | None = None  # (next name, its limit)
+    for span in reversed(spans):
+        limit = limit_after(span[1])
+        if following is not None and following[0][0] < limit:
+            gap = _verbs(text[span[1] : following[0][0]])
+            if gap:
+                roles[span] = _unique(gap)
+            elif following[1] == limit:
+                roles[span] = roles[following[0]]
+            else:  # a sentence end inside the next name: the definition
+                roles[span] = _roles(text, span[1], persons)
+        else:
+            roles[span] = _unique(_verbs(text[span[1] : limit]))
+        following = (span, limit)
+    return roles
 
 
 def _verbs(segment: str) -> list[str]:
@@ -181,6 +215,7 @@ def build_record(
 
     officials: dict[str, dict] = {}
     persons = [(e["start"], e["end"]) for e in entities if e["label"] == "PERSON"]
+    roles_of = person_roles(text, persons)
     amounts, counts, rates, strategies = [], [], [], {}
     for index, ent in enumerate(entities):
         label, surface = ent["label"], _clean(ent["text"])
@@ -190,7 +225,7 @@ def build_record(
                 surface, {"name": surface, "titles": [], "roles": [], "mentions": [], "_office": False}
             )
             record["titles"] = _unique(record["titles"] + titles)
-            record["roles"] = _unique(record["roles"] + _roles(text, ent["end"], persons))
+            record["roles"] = _unique(record["roles"] + roles_of[(ent["start"], ent["end"])])
             record["mentions"].append([ent["start"], ent["end"]])
             record["_office"] = record["_office"] or any(is_office(t) for t in titles)
         elif label == "AMOUNT":

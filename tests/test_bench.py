@@ -19,6 +19,11 @@ def test_quick_benchmarks_write_sane_results(tiny_model_dir, tmp_path):
     assert throughput["extractor_fp32"]["dtype"] == "float32" and throughput["hf_pipeline"]["docs_per_s"] > 0
     assert 0 <= read["quant"]["int8"]["entity_f1"] <= 1 and read["quant"]["speedup"] > 0
     assert set(read["scaling"]["sizes"]) == {"1000", "10000", "30000"}
+    dense = read["scaling"]["dense"]
+    assert dense["chars"] == 30_000 and dense["dense"]["entities"] >= 0 and dense["ratio_dense_to_article"] > 0
+    mixed = read["load"]["mixed"]
+    assert mixed["short"]["requests"] == mixed["short_alone"]["requests"] > 0 and mixed["long"]["chars"] == 100_000
+    assert mixed["refusal_50M"]["status"] == 413 and mixed["dense_100k"]["seconds"] > 0
     assert set(read["load"]["modes"]) == {"batching", "no_batching"}
     assert read["load"]["modes"]["batching"]["64"]["requests"] > 0
     memory = read["memory"]

@@ -118,13 +118,21 @@ def test_without_a_wait_documents_queued_during_a_pass_share_the_next_one():
     release = threading.Event()
     sizes = []
 
-    def run_batch(docs):
-        sizes.append(len(docs))
-        if len(sizes) == 1:
-            release.wait(5)  # the first pass is slow; the others queue behind it
-        return [f"r{d}" for d in docs]
+    class Engine:
+        pass_tokens, min_fill = 10_000, 0.0
 
-    scheduler = BatchScheduler(run_batch, max_batch_chars=10_000, max_wait_ms=0)
+        def prepare(self, doc):
+            return doc, [(10, doc)]
+
+        def run_pass(self, units):
+            sizes.append(len(units))
+            if len(sizes) == 1:
+                release.wait(5)  # the first pass is slow; the others queue behind it
+
+        def finish(self, doc):
+            return f"r{doc}"
+
+    scheduler = BatchScheduler(Engine(), max_wait_ms=0)
     scheduler.start()
 
     async def main():
@@ -155,16 +163,11 @@ class Broken:
 
     def __init__(self, real):
         self.real = real
-        self.device = real.device
-        self.predictor = real.predictor
-        self.name = real.name
-        self.model = real.model
-        self.dtype = real.dtype
 
-    def extract(self, text):
-        return self.real.extract(text)
+    def __getattr__(self, name):
+        return getattr(self.real, name)
 
-    def extract_many(self, docs, batch_size=32):
+    def run_pass(self, units):
         raise RuntimeError("boom")
 
 
