@@ -3,6 +3,8 @@
 - No span crosses a sentence end, and none starts or ends with punctuation or whitespace (trimmed).
 - A PERSON or TITLE holds no punctuation inside (`梅建华,` → `梅建华`; a name never runs past a comma). The
   middle dot of transliterated names (`买买提·艾力`) is part of the name.
+- A PERSON is a full name, surname and given name: one character (`李` of `李局长`, `强` cut from a name) is
+  not a name and is dropped.
 - An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
   `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
 - A COUNT counts projects: its classifier is 项, or 项目 stands near it in the same sentence (`签约35个项目`,
@@ -51,6 +53,8 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
             end = start + inside.start()
             if end <= start:
                 return None
+        if label == "PERSON" and len("".join(text[start:end].split()).replace("?", "")) < 2:
+            return None
     elif label == "AMOUNT":
         if not (_CURRENCY.search(surface) or _BARE_MONEY.search(surface)):
             return None

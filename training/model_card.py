@@ -171,7 +171,13 @@ def write_model_card(
     cfg = training.get("config", {})
     lines += [
         f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
-        f"- Base encoder: `{config.base_model}`.",
+        f"- Base encoder: `{config.base_model}`."
+        + (
+            f" It is itself a zsie model (warm start: encoder and BIO head from it, new relation head), trained on "
+            f"the written documents from `{ZsieConfig.load(base).base_model}`; its card is `{base}/MODEL_CARD.md`."
+            if (base / "zsie_config.json").exists()
+            else ""
+        ),
     ]
     if pretrain:
         pc = pretrain["config"]
@@ -226,6 +232,10 @@ def write_model_card(
             "",
             "## Ablation (dev split; same data and schedule per row)",
             "",
+            "`make ablation`: each row a short run (warm start from the base model, 2 epochs, one augmented copy) of the "
+            "stage-2 recipe with the named changes; minutes are wall time on a shared 2-core machine (the first row ran "
+            "beside other jobs). The output constraints are on in every row.",
+            "",
             "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
             "|---|---|---|---|---|---|---|",
         ]
@@ -271,7 +281,7 @@ def write_model_card(
     if comparisons:
         lines += [
             "",
-            "## Comparisons (same data, same fine-tuning settings)",
+            "## Comparisons on this test split (dev F1: each run's own dev split at training time)",
             "",
             "| run | best dev entity F1 | test entity micro F1 | test relation micro F1 |",
             "|---|---|---|---|",
