@@ -20,8 +20,10 @@ def test_card_and_test_report_ship_with_the_model():
     report = json.loads((BUNDLED_MODEL_DIR / "eval" / "report.json").read_text())
     assert {"micro", "per_label"} <= set(report["entities"]) and {"micro", "per_type"} <= set(report["relations"])
     assert "annotations/test.jsonl" in " ".join(report["data"])
+    assert {"real", "written"} <= set(report["slices"]) and "officials" in report["slices"]["real"]["records"]
     card = (BUNDLED_MODEL_DIR / "MODEL_CARD.md").read_text()
     assert "## How it was trained" in card and "Pretraining" in card
+    assert "## Test split by slice" in card and "## Ablation" in card
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="the seed articles are not beside the checkout")

@@ -137,7 +137,8 @@ def write_model_card(
             f"{model_dir}/eval/report.json is missing: run `zsie evaluate --output {model_dir}/eval` first"
         )
     base = Path(config.base_model)
-    pretrain = _read(base / "pretrain_summary.json") if base.exists() else None
+    encoder = Path(ZsieConfig.load(base).base_model) if (base / "zsie_config.json").exists() else base  # warm start
+    pretrain = _read(encoder / "pretrain_summary.json") if encoder.exists() else None
 
     ent, rel = report["entities"], report["relations"]
     config.metrics = {
