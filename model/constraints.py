@@ -7,6 +7,7 @@
   not a name and is dropped.
 - An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
   `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
+- A has_title link never crosses a sentence end.
 - A COUNT counts projects: its classifier is 项, or 项目 stands near it in the same sentence (`签约35个项目`,
   `新签约项目516个`); `两个` in `打造两个产业集群` is dropped.
 """
@@ -62,6 +63,16 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
         if not surface.endswith("项") and not _counts_projects(text, start, end):
             return None
     return start, end
+
+
+_SENTENCE_STOP = re.compile(r"[。！？!]")
+
+
+def title_reaches(text: str, person: tuple[int, int], title: tuple[int, int]) -> bool:
+    """A has_title link stays inside one sentence: no 。！？ between the name and its title (`总书记反复强调。
+    副市长欧阳振华…` does not give 欧阳振华 the title 总书记)."""
+    lo, hi = min(person[1], title[1]), max(person[0], title[0])
+    return not _SENTENCE_STOP.search(text, lo, hi) if lo < hi else True
 
 
 def _counts_projects(text: str, start: int, end: int) -> bool:

@@ -16,7 +16,7 @@ import torch
 
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
-from model.constraints import constrain_span
+from model.constraints import constrain_span, title_reaches
 from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
 from model.lexicon import token_lexicon_ids
@@ -265,5 +265,11 @@ class Predictor:
             head, tail = index_of.get(head_chars), index_of.get(tail_chars)
             if head is None or tail is None or score < self.config.relation_threshold:
                 continue
+            if self.config.constraints and rel_type == "has_title":
+                person, title = out.entities[head], out.entities[tail]
+                if not title_reaches(
+                    doc.clean.original, (person["start"], person["end"]), (title["start"], title["end"])
+                ):
+                    continue
             out.relations.append({"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)})
         return out

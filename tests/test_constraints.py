@@ -54,3 +54,13 @@ def test_constraints_keep_every_gold_span_of_the_corpus(corpus_docs):
         != (e["start_offset"], e["end_offset"])
     ]
     assert set(changed) <= KNOWN_EXCEPTIONS
+
+
+def test_title_links_stay_in_their_sentence():
+    from model.constraints import title_reaches
+
+    text = "总书记反复强调招商引资。副市长欧阳振华主持会议，市长张三出席。"
+    span = lambda s: (text.index(s), text.index(s) + len(s))  # noqa: E731
+    assert not title_reaches(text, span("欧阳振华"), span("总书记"))
+    assert title_reaches(text, span("欧阳振华"), span("副市长"))
+    assert title_reaches(text, span("张三"), (text.index("市长张三"), text.index("市长张三") + 2))
