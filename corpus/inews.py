@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 SPLITS = ("train", "dev", "test")
 LICENCE = (
@@ -64,6 +65,16 @@ def package_text(ref: str) -> str | None:
     """The text of `ref` as the package holds it, or None when the package is not installed; ValueError for a
     reference that does not exist."""
     return inews_text(ref) if available() else None
+
+
+def annotated_refs() -> set[str]:
+    """source_ref of every inews article in the authoring markup."""
+    src = Path(__file__).resolve().parents[1] / "annotations" / "src"
+    return {
+        m.group(1)
+        for path in src.glob("*.md")
+        for m in re.finditer(r"source_ref=(\S+)", path.read_text(encoding="utf-8"))
+    }
 
 
 def iter_articles():

@@ -165,9 +165,8 @@ def mined_names() -> list[str]:
     (`县委书记左怀理带领` …). Articles annotated in the corpus are left out. Empty without the package."""
     import re
 
-    from corpus.inews import InewsUnavailable, iter_articles
+    from corpus.inews import InewsUnavailable, annotated_refs, iter_articles
     from model.lexicon import TITLE_WORDS
-    from training.pretrain import annotated_refs
 
     surnames = set(_name_parts()[0]) | set(COMPOUND_SURNAMES)
     titles = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -46,7 +45,7 @@ def iter_texts(source: str) -> Iterator[str]:
     articles annotated in annotations/src, so the held-out real articles stay unseen), a .txt file, or a
     directory of .txt files."""
     if source in ("inews", "inews-unannotated"):
-        from corpus.inews import InewsUnavailable, iter_articles
+        from corpus.inews import InewsUnavailable, annotated_refs, iter_articles
 
         skip = annotated_refs() if source == "inews-unannotated" else set()
         try:
@@ -62,16 +61,6 @@ def iter_texts(source: str) -> Iterator[str]:
         yield path.read_text(encoding="utf-8", errors="replace")
     else:
         raise FileNotFoundError(f"no such text source: {source}")
-
-
-def annotated_refs() -> set[str]:
-    """source_ref of every inews article in the authoring markup."""
-    src = Path(__file__).resolve().parents[1] / "annotations" / "src"
-    return {
-        m.group(1)
-        for path in src.glob("*.md")
-        for m in re.finditer(r"source_ref=(\S+)", path.read_text(encoding="utf-8"))
-    }
 
 
 def pack_sequences(
