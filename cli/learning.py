@@ -10,6 +10,7 @@ import typer
 from cli.errors import check_data
 from training.evaluate import evaluate as evaluate_model
 from training.pretrain import PretrainConfig, pretrain as pretrain_encoder
+from training.silver import SilverConfig
 from training.train import TrainConfig, train as train_model
 
 TRAIN = TrainConfig()  # the one source of training defaults
@@ -82,6 +83,10 @@ def train(
     lexicon: bool = typer.Option(
         TRAIN.lexicon, help="read the lexicon channel: rjieba's words and tags as an input feature"
     ),
+    silver_files: list[Path] = typer.Option(
+        [], "--silver", help="machine-labelled JSONL from `zsie silver`, trained below gold; repeatable"
+    ),
+    silver_weight: float = typer.Option(TRAIN.silver_weight, help="loss weight of silver documents (gold: 1)"),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
     config = TrainConfig(
@@ -102,10 +107,32 @@ def train(
         entity_threshold=entity_threshold,
         lexicon=lexicon,
         pool_share=pool_share,
+        silver_weight=silver_weight,
     )
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
-    summary = train_model(train_paths, dev_paths, output, config, resume=resume)
+    silver_paths = check_data(silver_files) if silver_files else []
+    summary = train_model(train_paths, dev_paths, output, config, resume=resume, silver_paths=silver_paths)
     typer.echo(json.dumps({k: summary[k] for k in ("epochs_run", "best_epoch", "best_dev_entity_f1")}))
+
+
+def silver(
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL of silver documents to write"),
+    model: Path | None = typer.Option(None, "--model", help="the teacher (default: the bundled model)"),
+    count: int = typer.Option(400, help="articles: the most on-topic inews articles outside the corpus"),
+    keep: float = typer.Option(SilverConfig.keep, help="spans scoring at least this are labels"),
+    floor: float = typer.Option(SilverConfig.floor, help="spans between floor and keep are left out of the loss"),
+    avoid: Path | None = typer.Option(None, help="a folder of .txt articles no silver text may share a line with"),
+) -> None:
+    """Label real news outside the corpus with a trained model (self-training data for `zsie train --silver`)."""
+    from corpus.doccano import write_jsonl
+    from model.bundled import resolve_model_dir
+    from training.silver import choose_articles, label_articles, silver_stats
+
+    articles = choose_articles(count, avoid_dir=avoid)
+    docs = label_articles(resolve_model_dir(model), articles, SilverConfig(keep=keep, floor=floor))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_jsonl(docs, output)
+    typer.echo(json.dumps(silver_stats(docs), ensure_ascii=False))
 
 
 def evaluate(

@@ -14,6 +14,7 @@ app.add_typer(annotations.app, name="annotations")
 for command in (
     learning.pretrain,
     learning.train,
+    learning.silver,
     learning.evaluate,
     learning.find_threshold,
     learning.model_card,

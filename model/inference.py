@@ -21,6 +21,7 @@ from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
 from model.lexicon import token_lexicon_ids
 from model.network import ZsieModel, candidate_pairs, pair_row
+from model.propagation import propagate_names
 from model.windows import edge_weights, make_windows
 
 
@@ -272,4 +273,6 @@ class Predictor:
                 ):
                     continue
             out.relations.append({"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)})
+        if self.config.propagate:
+            out.entities, out.relations = propagate_names(doc.clean.original, out.entities, out.relations)
         return out

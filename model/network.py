@@ -42,6 +42,7 @@ class ZsieConfig:
     entity_threshold: float = 0.0  # spans whose mean tag probability is lower are dropped; chosen on dev
     lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter word positions and tags as input
     constraints: bool = True  # output constraints on spans (model/constraints.py)
+    propagate: bool = True  # confirmed officials' names spread over their document (model/propagation.py)
     cpu_int8: bool = False  # dynamic int8 on CPU by default: set only when measured to lose <= 0.5 F1 points
     metrics: dict = field(default_factory=dict)  # test-split figures, filled by evaluation
 
@@ -240,7 +241,8 @@ class ZsieModel(nn.Module):
     @classmethod
     def create(cls, encoder_source: str | Path | None, config: ZsieConfig, scratch=None) -> ZsieModel:
         """A new model: encoder weights from a checkpoint (hub id or directory), or from scratch when
-        `scratch` (a BertConfig) is given. The BIO head is always new."""
+        `scratch` (a BertConfig) is given. The BIO head comes with the checkpoint when it has one of the same
+        labels; a zsie model's relation head and lexicon channel too (`_continue_from`)."""
         tags = bio_tags()
         label_kwargs = dict(
             num_labels=len(tags),
@@ -255,7 +257,23 @@ class ZsieModel(nn.Module):
             encoder_config = AutoConfig.from_pretrained(str(encoder_source), **label_kwargs)
             token_model = AutoModelForTokenClassification.from_pretrained(str(encoder_source), config=encoder_config)
         head = RelationHead(token_model.config.hidden_size, config.relation_width)
-        return cls(token_model, head, config)
+        model = cls(token_model, head, config)
+        if scratch is None:
+            model._continue_from(Path(str(encoder_source)))
+        return model
+
+    def _continue_from(self, directory: Path) -> None:
+        """Continued fine-tuning of a zsie model: its relation head and lexicon channel carry over too
+        (where this model has them and the shapes agree); a plain encoder checkpoint has neither."""
+        head_file, lexicon_file = directory / "relation_head.safetensors", directory / "lexicon.safetensors"
+        if head_file.exists():
+            state = load_file(str(head_file))
+            if all(state[k].shape == v.shape for k, v in self.relation_head.state_dict().items() if k in state):
+                self.relation_head.load_state_dict(state)
+        if self.lexicon is not None and lexicon_file.exists():
+            weight = load_file(str(lexicon_file))["weight"]
+            if weight.shape == self.lexicon.weight.shape:
+                self.lexicon.load_state_dict({"weight": weight})
 
     def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, lexicon_ids: torch.Tensor | None = None

@@ -21,7 +21,8 @@ def document_windows(
     doc: dict, tokenizer, max_tokens: int, overlap: int, max_pair_distance: int, lexicon: bool = False
 ) -> list[dict]:
     """One feature dict per window of the (cleaned) document; every token lands in some window. With
-    `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py)."""
+    `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py). A document's optional
+    `ignore` ranges (characters) carry no label, and its `weight` (default 1) scales its loss."""
     clean = clean_text(doc["text"])
     ids, offsets = tokenize_document(tokenizer, clean.text)
     if not ids:
@@ -43,6 +44,10 @@ def document_windows(
         for t in toks[1:]:
             tags[t] = TAG_IDS[f"I-{label}"]
         token_span[ent["id"]] = (toks[0], toks[-1] + 1, ENTITY_LABELS.index(label))
+    for start, end in doc.get("ignore", []):  # silver documents: spans the teacher was unsure of teach nothing
+        mapped = clean.to_clean(start, end)
+        for t in _tokens_in(starts, *mapped) if mapped else []:
+            tags[t] = IGNORE
     gold_rel = {}
     for rel in doc.get("relations", []):
         head, tail = token_span.get(rel["from_id"]), token_span.get(rel["to_id"])
@@ -63,6 +68,7 @@ def document_windows(
                 "input_ids": [tokenizer.cls_token_id] + ids[start:end] + [tokenizer.sep_token_id],
                 "labels": [IGNORE] + tags[start:end] + [IGNORE],
                 "pairs": pairs,
+                "weight": float(doc.get("weight", 1.0)),
                 **({"lexicon_ids": [PAD_ID] + lexicon_ids[start:end] + [PAD_ID]} if lexicon else {}),
             }
         )

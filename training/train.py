@@ -21,6 +21,7 @@ from model.tokenization import build_char_tokenizer, load_tokenizer
 from training.data import IGNORE, document_windows, swap_entities
 
 log = logging.getLogger(__name__)
+BATCH_COLUMN = PairRow._fields.index("batch")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class TrainConfig:
     entity_threshold: float = 0.0  # saved with the model: spans scoring lower are dropped at inference
     pool_share: float = 0.7  # swapped names/titles drawn from real-world pools (training/augment.py), not the corpus
     lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter words and tags as an input feature
+    silver_weight: float = 0.5  # loss weight of silver documents (training/silver.py) against gold's 1
 
 
 def set_seed(seed: int) -> None:
@@ -106,19 +108,29 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         "labels": labels,
         "pairs": pair_tensor,
         "lexicon_ids": lexicon,
+        "weights": torch.tensor([float(r.get("weight", 1.0)) for r in rows]),
     }
 
 
 def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
+    """BIO cross-entropy over the labelled tokens plus the relation loss over the candidate pairs; each
+    window's tokens and pairs count with its document's weight (silver below gold)."""
     hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
-    ner = torch.nn.functional.cross_entropy(
-        logits.view(-1, logits.size(-1)), batch["labels"].view(-1), ignore_index=IGNORE
-    )
+    labels = batch["labels"]
+    weights = batch.get("weights")
+    if weights is None:
+        weights = torch.ones(labels.size(0))
+    token_loss = torch.nn.functional.cross_entropy(
+        logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=IGNORE, reduction="none"
+    ).view(labels.shape)
+    labelled = (labels != IGNORE).float()
+    ner = (token_loss * labelled * weights[:, None]).sum() / labelled.sum().clamp(min=1.0)
     pairs = batch["pairs"]
     if len(pairs) == 0:
         return ner, ner.item(), 0.0
     rel_logits = model.relation_head(hidden, pairs[:, :PAIR_COLUMNS])
-    rel = torch.nn.functional.cross_entropy(rel_logits, pairs[:, GOLD_COLUMN])
+    pair_loss = torch.nn.functional.cross_entropy(rel_logits, pairs[:, GOLD_COLUMN], reduction="none")
+    rel = (pair_loss * weights[pairs[:, BATCH_COLUMN]]).mean()
     return ner + relation_weight * rel, ner.item(), rel.item()
 
 
@@ -142,8 +154,10 @@ class Trainer:
         dev_docs: list[dict],
         config: TrainConfig,
         evaluate_fn=None,
+        silver_docs: list[dict] = (),
     ):
-        """`evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (default: entity micro-F1)."""
+        """`evaluate_fn(model, tokenizer, docs) -> float` scores dev documents (default: entity micro-F1);
+        `silver_docs` (machine-labelled, training/silver.py) train at `config.silver_weight`, unaugmented."""
         from training.evaluate import dev_entity_f1
 
         if not train_docs:
@@ -157,12 +171,15 @@ class Trainer:
             if config.augment_copies
             else []
         )
-        self.dataset = make_dataset(train_docs + self.augmented, tokenizer, model.config)
+        silver = [{**doc, "weight": config.silver_weight} for doc in silver_docs]
+        self.silver_documents = len(silver)
+        self.dataset = make_dataset(train_docs + self.augmented + silver, tokenizer, model.config)
         log.info(
-            "%d training windows from %d documents (+%d augmented)",
+            "%d training windows from %d documents (+%d augmented, +%d silver)",
             len(self.dataset),
             len(train_docs),
             len(self.augmented),
+            len(silver),
         )
 
         head_params = list(model.relation_head.parameters()) + list(model.token_model.classifier.parameters())
@@ -230,6 +247,7 @@ def train(
     config: TrainConfig,
     resume: bool = False,
     evaluate_fn=None,
+    silver_paths: list[str] = (),
 ) -> dict:
     """Train, keep the best model on dev entity F1 in `output` (the last in `output/checkpoint`, with the
     optimizer, for --resume), stop early after `config.patience` epochs without gain; return the summary."""
@@ -238,6 +256,7 @@ def train(
     output.mkdir(parents=True, exist_ok=True)
     train_docs = load_documents(train_paths)
     dev_docs = load_documents(dev_paths)
+    silver_docs = load_documents(silver_paths) if silver_paths else []
     if not train_docs:
         raise ValueError("no training documents")
 
@@ -253,7 +272,7 @@ def train(
     if state["epoch"] == 0:
         (output / "training_log.jsonl").write_text("", encoding="utf-8")  # a fresh run starts a fresh log
 
-    trainer = Trainer(model, tokenizer, train_docs, dev_docs, config, evaluate_fn)
+    trainer = Trainer(model, tokenizer, train_docs, dev_docs, config, evaluate_fn, silver_docs)
     if resume and (checkpoint / "optimizer.pt").exists():
         trainer.load_state_dict(torch.load(checkpoint / "optimizer.pt"))
     trainer.epoch = state["epoch"]
@@ -276,6 +295,7 @@ def train(
         "config": asdict(config),
         "train_documents": len(train_docs),
         "augmented_documents": len(trainer.augmented),
+        "silver_documents": trainer.silver_documents,
         "dev_documents": len(dev_docs),
         "windows": len(trainer.dataset),
         "epochs_run": state["epoch"],

@@ -1,0 +1,73 @@
+"""Document consistency: an official named once with a title is the same name wherever it recurs.
+
+Real news names an official in full with a title once (`县委常委、政法委书记任永前`) and then alone, as the
+subject of a clause (`随后，任永前又仔细检查了…`), where the model, without the title's help, misses the name
+or cuts it short (`任永`). One sense per discourse: the names the document itself confirms (a PERSON span with
+a has_title link) are spread to their other occurrences.
+
+- A PERSON span that is a proper prefix of a confirmed name, where the text continues into that name, is
+  extended to it (`任永` → `任永前`).
+- Every other occurrence of a confirmed name that overlaps no span becomes a PERSON span, scored as the
+  name's best confirmed mention; longer names first, so `李刚强` is never read as `李刚` + `强`.
+
+Only confirmed names spread: a bare PERSON span may be a misread word (a place name in a page heading that
+recurs forty times), and spreading it would multiply the error.
+"""
+
+from __future__ import annotations
+
+MIN_LENGTH = 2  # a one-character surface is never a name
+
+
+def confirmed_names(text: str, entities: list[dict], relations: list[dict]) -> dict[str, float]:
+    """Surface -> best score of the PERSON spans that head a has_title relation."""
+    names: dict[str, float] = {}
+    for rel in relations:
+        person = entities[rel["head"]]
+        if rel["type"] != "has_title" or person["label"] != "PERSON":
+            continue
+        surface = text[person["start"] : person["end"]]
+        if len(surface) >= MIN_LENGTH and surface.strip() == surface:
+            names[surface] = max(names.get(surface, 0.0), person["score"])
+    return names
+
+
+def propagate_names(text: str, entities: list[dict], relations: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Entities ({label, start, end, score}, offsets into `text`) with truncated names extended and the other
+    occurrences of confirmed names added, sorted by position; relations ({type, head, tail, score}, indices
+    into the entities) re-pointed at the sorted list. Nothing passed in is dropped."""
+    names = confirmed_names(text, entities, relations)
+    if not names:
+        return entities, relations
+    longest_first = sorted(names, key=len, reverse=True)
+    entities = [dict(e) for e in entities]
+    occupied = {(e["start"], e["end"]) for e in entities}
+
+    def free(start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
+        return not any(s < end and start < e for s, e in occupied if (s, e) != ignore)
+
+    for ent in entities:
+        if ent["label"] != "PERSON":
+            continue
+        surface = text[ent["start"] : ent["end"]]
+        for name in longest_first:
+            end = ent["start"] + len(name)
+            if len(name) > len(surface) and name.startswith(surface) and text.startswith(name, ent["start"]):
+                if free(ent["start"], end, (ent["start"], ent["end"])):
+                    occupied.discard((ent["start"], ent["end"]))
+                    occupied.add((ent["start"], end))
+                    ent["end"] = end
+                break
+    for name in longest_first:
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            if free(at, end):
+                entities.append({"label": "PERSON", "start": at, "end": end, "score": names[name]})
+                occupied.add((at, end))
+            at = text.find(name, end)
+    order = sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"]))
+    new_index = {old: new for new, old in enumerate(order)}
+    return [entities[i] for i in order], [
+        {**r, "head": new_index[r["head"]], "tail": new_index[r["tail"]]} for r in relations
+    ]

@@ -1,0 +1,111 @@
+"""Silver data (training/silver.py): what the teacher is sure of teaches, what it is unsure of teaches
+nothing, and silver counts below gold in the loss."""
+
+import torch
+
+from corpus.doccano import write_jsonl
+from model.network import ZsieConfig, ZsieModel
+from model.tokenization import build_char_tokenizer, load_tokenizer
+from tests.tiny_corpus import tiny_docs
+from training.data import IGNORE, TAG_IDS, document_windows
+from training.silver import SilverConfig, label_articles, silver_document, silver_stats
+from training.train import TrainConfig, batch_loss, build_model, collate, train
+
+TEXT = "副市长张海洋出席。李某某到场，投资5亿元。"
+
+
+def predicted():
+    def ent(i, surface, label, score):
+        start = TEXT.index(surface)
+        return {"id": i, "label": label, "start_offset": start, "end_offset": start + len(surface), "score": score}
+
+    return {
+        "id": "x",
+        "text": TEXT,
+        "entities": [ent(0, "副市长", "TITLE", 0.97), ent(1, "张海洋", "PERSON", 0.95), ent(2, "李某某", "PERSON", 0.5)]
+        + [ent(3, "5亿元", "AMOUNT", 0.2)],
+        "relations": [
+            {"id": 0, "from_id": 1, "to_id": 0, "type": "has_title", "score": 0.96},
+            {"id": 1, "from_id": 2, "to_id": 0, "type": "has_title", "score": 0.99},
+        ],
+    }
+
+
+def test_sure_spans_are_labels_unsure_ones_are_ignored_and_weak_ones_are_o():
+    doc = silver_document("train:7", predicted(), SilverConfig(keep=0.9, floor=0.3, relation_keep=0.9))
+    assert [(TEXT[e["start_offset"] : e["end_offset"]], e["label"]) for e in doc["entities"]] == [
+        ("副市长", "TITLE"),
+        ("张海洋", "PERSON"),
+    ]
+    assert [TEXT[s:e] for s, e in doc["ignore"]] == ["李某某"]
+    # a relation to a span that is not a label is dropped with it
+    assert doc["relations"] == [{"id": 0, "from_id": 1, "to_id": 0, "type": "has_title"}]
+    assert (doc["source"], doc["source_ref"], doc["id"]) == ("silver", "train:7", "silver-train:7")
+    assert silver_stats([doc]) == {
+        "documents": 1,
+        "characters": len(TEXT),
+        "entities": {"PERSON": 1, "TITLE": 1},
+        "relations": 1,
+        "ignored_spans": 1,
+    }
+
+
+def test_ignored_ranges_carry_no_label_and_the_weight_travels_with_the_windows():
+    doc = silver_document("train:7", predicted(), SilverConfig()) | {"weight": 0.5}
+    window = document_windows(doc, build_char_tokenizer(), 254, 64, 160)[0]
+    labels = window["labels"][1:-1]  # without [CLS]/[SEP]; one token per character here
+    name = TEXT.index("李某某")
+    assert labels[name : name + 3] == [IGNORE] * 3
+    assert labels[TEXT.index("张海洋")] == TAG_IDS["B-PERSON"]
+    assert labels[TEXT.index("5亿元")] == TAG_IDS["O"]
+    assert window["weight"] == 0.5
+
+
+def test_silver_counts_by_its_weight_in_the_loss():
+    tokenizer = build_char_tokenizer()
+    model, _ = build_model(TrainConfig(base_model="scratch-tiny"))
+    model.eval()
+    gold = document_windows(tiny_docs()[0], tokenizer, 254, 64, 160)[0]
+
+    def loss(weight):
+        rows = [gold, {**gold, "weight": weight}]
+        return batch_loss(model, collate(rows, tokenizer.pad_token_id), 1.0)[0].item()
+
+    alone = batch_loss(model, collate([gold], tokenizer.pad_token_id), 1.0)[0].item()
+    # two identical windows, the second at weight w: the loss is (1 + w) / 2 of one window's (tokens), and
+    # the relation part, a mean over pairs, likewise
+    assert abs(loss(1.0) - alone) < 1e-5
+    assert abs(loss(0.0) - alone / 2) < 1e-5
+    assert abs(loss(0.5) - alone * 0.75) < 1e-5
+
+
+def test_teacher_labels_and_a_student_trains_on_gold_and_silver(tiny_model_dir, tmp_path):
+    articles = [(f"train:{i}", doc["text"]) for i, doc in enumerate(tiny_docs())]
+    docs = label_articles(
+        tiny_model_dir, articles, SilverConfig(keep=0.1, floor=0.05)
+    )  # a tiny model is sure of little
+    assert [d["source_ref"] for d in docs] == ["train:0", "train:1"]
+    assert any(e["label"] == "PERSON" for d in docs for e in d["entities"])
+    write_jsonl(docs, tmp_path / "silver.jsonl")
+    write_jsonl(tiny_docs(), tmp_path / "gold.jsonl")
+    config = TrainConfig(
+        base_model=str(tiny_model_dir), epochs=1, batch_size=4, augment_copies=0, silver_weight=0.3, patience=5
+    )
+    summary = train(
+        [str(tmp_path / "gold.jsonl")],
+        [str(tmp_path / "gold.jsonl")],
+        tmp_path / "student",
+        config,
+        silver_paths=[str(tmp_path / "silver.jsonl")],
+    )
+    assert summary["silver_documents"] == 2 and summary["train_documents"] == 2
+    assert summary["config"]["silver_weight"] == 0.3
+    assert ZsieModel.load(tmp_path / "student").config.base_model == str(tiny_model_dir)
+
+
+def test_continued_fine_tuning_keeps_the_relation_head(tiny_model_dir):
+    trained = ZsieModel.load(tiny_model_dir)
+    continued = ZsieModel.create(str(tiny_model_dir), ZsieConfig())
+    for key, value in trained.relation_head.state_dict().items():
+        assert torch.equal(continued.relation_head.state_dict()[key], value)
+    assert load_tokenizer(tiny_model_dir) is not None
