@@ -87,6 +87,9 @@ def train(
         [], "--silver", help="machine-labelled JSONL from `zsie silver`, trained below gold; repeatable"
     ),
     silver_weight: float = typer.Option(TRAIN.silver_weight, help="loss weight of silver documents (gold: 1)"),
+    postpose_share: float = typer.Option(
+        TRAIN.postpose_share, help="share of augmented titles moved after their names (副市长张三 -> 张三副市长)"
+    ),
 ) -> None:
     """Fine-tune the NER + relation model; the best epoch on dev entity F1 is saved in OUTPUT."""
     config = TrainConfig(
@@ -108,6 +111,7 @@ def train(
         lexicon=lexicon,
         pool_share=pool_share,
         silver_weight=silver_weight,
+        postpose_share=postpose_share,
     )
     train_paths, dev_paths = check_data(train_files), check_data(dev_files)
     silver_paths = check_data(silver_files) if silver_files else []

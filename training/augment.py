@@ -232,3 +232,40 @@ def _faker(rng: random.Random):
 
 
 POOLS = {"PERSON": random_name, "TITLE": random_title}
+
+
+_CHAINED = set("、")  # 市委常委、副市长张三: the title belongs to a chain
+
+
+def postpose_titles(doc: dict, rng: random.Random, share: float) -> dict:
+    """Real news often puts a title after the name (`叶青松行长`, `何春霭处长`, 20% of the titles in the real
+    training articles), written text almost never. With probability `share`, a title standing right before
+    its own name, not in a chain (`市委常委、副市长张三`), moves after it: `副市长张三出席` → `张三副市长出席`.
+    Only the two spans change places, so every other offset stays; the has_title link stays as it was."""
+    by_id = {e["id"]: e for e in doc["entities"]}
+    links = [r for r in doc["relations"] if r["type"] == "has_title"]
+    uses: dict = {}
+    for rel in links:
+        for key in (rel["from_id"], rel["to_id"]):
+            uses[key] = uses.get(key, 0) + 1
+    text = doc["text"]
+    moved: dict = {}
+    for rel in links:
+        person, title = by_id.get(rel["from_id"]), by_id.get(rel["to_id"])
+        if not person or not title or uses[person["id"]] > 1 or uses[title["id"]] > 1:
+            continue
+        start, middle, end = title["start_offset"], title["end_offset"], person["end_offset"]
+        if person["start_offset"] != middle or (start and text[start - 1] in _CHAINED):
+            continue
+        if any(e["end_offset"] == start for e in doc["entities"]) or rng.random() >= share:
+            continue
+        moved[person["id"]] = (start, start + end - middle)
+        moved[title["id"]] = (start + end - middle, end)
+        text = text[:start] + text[middle:end] + text[start:middle] + text[end:]
+    if not moved:
+        return doc
+    entities = [
+        {**e, "start_offset": moved[e["id"]][0], "end_offset": moved[e["id"]][1]} if e["id"] in moved else e
+        for e in doc["entities"]
+    ]
+    return {**doc, "text": text, "entities": entities}

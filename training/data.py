@@ -86,12 +86,17 @@ POOL_SHARE = 0.7
 
 
 def swap_entities(
-    docs: list[dict], copies: int, seed: int, swap_prob: float = 0.5, pool_share: float = POOL_SHARE
+    docs: list[dict],
+    copies: int,
+    seed: int,
+    swap_prob: float = 0.5,
+    pool_share: float = POOL_SHARE,
+    postpose_share: float = 0.0,
 ) -> list[dict]:
     """Augmented copies of the documents: spans of SWAP_LABELS replaced by same-label surfaces from other
     documents (amounts, strategies …) or, for names and titles, mostly from real-world pools; offsets and
-    relations carried over."""
-    from training.augment import POOLS
+    relations carried over. With `postpose_share`, some titles move after their names (augment.postpose_titles)."""
+    from training.augment import POOLS, postpose_titles
 
     rng = random.Random(seed)
     pool: dict[str, list[str]] = defaultdict(list)
@@ -117,12 +122,11 @@ def swap_entities(
                 length += len(surface)
                 pos = ent["end_offset"]
             pieces.append(text[pos:])
-            out.append(
-                {
-                    "id": f"{doc['id']}#aug{copy}",
-                    "text": "".join(pieces),
-                    "entities": entities,
-                    "relations": doc["relations"],
-                }
-            )
+            copied = {
+                "id": f"{doc['id']}#aug{copy}",
+                "text": "".join(pieces),
+                "entities": entities,
+                "relations": doc["relations"],
+            }
+            out.append(postpose_titles(copied, rng, postpose_share) if postpose_share else copied)
     return out

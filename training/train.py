@@ -43,6 +43,7 @@ class TrainConfig:
     entity_threshold: float = 0.0  # saved with the model: spans scoring lower are dropped at inference
     pool_share: float = 0.7  # swapped names/titles drawn from real-world pools (training/augment.py), not the corpus
     lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter words and tags as an input feature
+    postpose_share: float = 0.0  # augmented titles moved after their names (training/augment.py)
     silver_weight: float = 0.5  # loss weight of silver documents (training/silver.py) against gold's 1
 
 
@@ -167,7 +168,13 @@ class Trainer:
         self.evaluate_fn = evaluate_fn or dev_entity_f1
         self.epoch = 0
         self.augmented = (
-            swap_entities(train_docs, config.augment_copies, config.seed, pool_share=config.pool_share)
+            swap_entities(
+                train_docs,
+                config.augment_copies,
+                config.seed,
+                pool_share=config.pool_share,
+                postpose_share=config.postpose_share,
+            )
             if config.augment_copies
             else []
         )
