@@ -83,27 +83,26 @@ MINORITY_PARTS = (
     "杰克",
 )
 _PLACES = ("省", "市", "县", "区", "州", "镇", "乡", "旗")
-_ORGANS = (
-    "委",
-    "人大常委会",
-    "政协",
-    "政府",
-    "纪委",
-    "委组织部",
-    "委宣传部",
-    "委统战部",
-    "发改委",
-    "商务局",
-    "财政局",
-    "工信局",
-    "投资促进局",
-    "招商局",
-    "经开区管委会",
-    "高新区管委会",
-    "国资委",
-    "公安局",
-)
-_HEADS = ("书记", "副书记", "主任", "副主任", "主席", "副主席", "局长", "副局长", "部长", "副部长", "秘书长", "常委")
+_ORGANS = {  # organ -> the posts it has
+    "人大常委会": ("主任", "副主任"),
+    "政协": ("主席", "副主席"),
+    "政府": ("秘书长", "副秘书长"),
+    "纪委": ("书记", "副书记"),
+    "委组织部": ("部长", "副部长"),
+    "委宣传部": ("部长", "副部长"),
+    "委统战部": ("部长", "副部长"),
+    "发改委": ("主任", "副主任"),
+    "国资委": ("主任", "副主任"),
+    "商务局": ("局长", "副局长"),
+    "财政局": ("局长", "副局长"),
+    "工信局": ("局长", "副局长"),
+    "投资促进局": ("局长", "副局长"),
+    "招商局": ("局长", "副局长"),
+    "公安局": ("局长", "副局长", "政委"),
+    "经开区管委会": ("主任", "副主任"),
+    "高新区管委会": ("主任", "副主任"),
+    "委": ("书记", "副书记", "常委", "秘书长"),
+}
 _GOVERNORS = ("长", "委书记", "委副书记", "委常委")
 _NATIONAL = (
     "总书记",
@@ -199,23 +198,46 @@ def random_name(rng: random.Random) -> str:
     return surname + (rng.choice(given1) if rng.random() < 0.3 else rng.choice(given2))
 
 
+_DEPARTMENTS = ("机构客户部", "运行管理部", "零售业务部", "公司金融总部", "投资部", "市场部", "办公室", "研究院")
+_FIRMS = ("银行", "集团", "股份有限公司", "分行", "控股集团", "农商银行")
+_FIRM_HEADS = ("总经理", "副总经理", "行长", "副行长", "董事长", "总裁", "主任", "总审计师", "首席执行官")
+_ACADEMIC = ("教授", "副教授", "院长", "研究员", "主任")
+_GRASSROOTS = ("街道党工委书记", "街道办事处主任", "社区党委书记", "镇党委书记", "镇长", "村党总支书记", "村主任")
+
+
 def random_title(rng: random.Random) -> str:
+    """A title as real news writes it: national posts, posts in firms and universities with the firm's name
+    before them, grassroots posts, and government posts at every level, bare or behind one or two place
+    names (`江阴市委书记`, `吉林省延边州农委常务副主任`) or 中共."""
     roll = rng.random()
-    if roll < 0.08:
+    if roll < 0.06:
         return rng.choice(_NATIONAL)
-    if roll < 0.16:
+    if roll < 0.13:
         return rng.choice(_CORPORATE)
+    faker = _faker(rng)
+    if roll < 0.2:  # 招商银行无锡分行行长, 某某集团投资部总经理
+        firm = faker.company_prefix() + rng.choice(_FIRMS)
+        department = rng.choice(_DEPARTMENTS) if rng.random() < 0.4 else ""
+        return firm + department + rng.choice(_FIRM_HEADS)
+    if roll < 0.24:  # 南开大学经济学院副教授
+        return f"{faker.city_name()}大学{rng.choice(('经济', '管理', '法'))}学院{rng.choice(_ACADEMIC)}"
+    if roll < 0.3:  # 凤鸣街道中群村党总支书记
+        return faker.district() + rng.choice(_GRASSROOTS)
     place = rng.choice(_PLACES)
-    prefix = ""
-    if rng.random() < 0.35:  # a named place before the organ: 江阴市委书记, 沛县县长
-        prefix = _faker(rng).city_name()
-    if roll < 0.5:
+    prefix, where = "", rng.random()
+    if where < 0.4:  # a named place before the organ: 江阴市委书记, 沛县县长; two levels: 吉林省延边州…
+        prefix = faker.city_name() if where < 0.3 else faker.province() + faker.city_name()
+        place = rng.choice(("市", "县", "区", "州"))
+    if roll < 0.6:
         post = rng.choice(_GOVERNORS)
         title = f"{place}{post}"
         if post == "长" and rng.random() < 0.4:
             title = f"{'常务' if rng.random() < 0.3 else ''}副{place}长"
+        elif post.startswith("委") and prefix and rng.random() < 0.15:
+            prefix = "中共" + prefix
         return prefix + title
-    return f"{prefix}{place}{rng.choice(_ORGANS)}{rng.choice(_HEADS)}"
+    organ = rng.choice(sorted(_ORGANS))
+    return f"{prefix}{place}{organ}{rng.choice(_ORGANS[organ])}"
 
 
 _FAKERS: dict[int, object] = {}
