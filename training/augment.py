@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import weakref
 from functools import lru_cache
 
 COMPOUND_SURNAMES = (
@@ -240,17 +241,19 @@ def random_title(rng: random.Random) -> str:
     return f"{prefix}{place}{organ}{rng.choice(_ORGANS[organ])}"
 
 
-_FAKERS: dict[int, object] = {}
+_FAKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _faker(rng: random.Random):
+    """The Faker that draws with `rng`: one per Random object, seeded from it once, gone with it (so a new
+    Random at a recycled address never inherits another's Faker)."""
     from faker import Faker
 
-    key = id(rng)
-    if key not in _FAKERS:
-        _FAKERS[key] = Faker("zh_CN")
-        _FAKERS[key].seed_instance(rng.random())
-    return _FAKERS[key]
+    if rng not in _FAKERS:
+        faker = Faker("zh_CN")
+        faker.seed_instance(rng.random())
+        _FAKERS[rng] = faker
+    return _FAKERS[rng]
 
 
 POOLS = {"PERSON": random_name, "TITLE": random_title}
