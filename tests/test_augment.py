@@ -56,3 +56,14 @@ def test_swap_entities_postposes_in_its_copies_only_when_asked():
         ents = {e["id"]: e for e in copy["entities"]}
         after = [ents[r["to_id"]]["start_offset"] == ents[r["from_id"]]["end_offset"] for r in copy["relations"]]
         assert after == [True, False, False, True]  # 张海洋 and 周宁 before their titles; 刘芳's chain stays
+
+
+def test_title_pools_cover_the_forms_of_real_news():
+    from training.augment import random_title
+
+    rng = random.Random(11)
+    titles = [random_title(rng) for _ in range(3000)]
+    for form in ("银行", "中共", "大学", "街道", "村", "省", "常务副"):
+        assert any(form in t for t in titles), form
+    assert not any(t.endswith("局常委") or t.endswith("政协局长") for t in titles)  # organs keep their own posts
+    assert all(t and not any(c in t for c in "，。 ") for t in titles)
