@@ -69,8 +69,11 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
     else:
         results = local_results(pending, frozenset(seen), opts)
     buffers: dict[str, dict] = {}
+    first_result_s = None  # start-up: engine, workers, model load, the first chunk's extraction
     try:
         for shard_name, chunk, n_chunks, result in results:
+            if first_result_s is None:
+                first_result_s = time.perf_counter() - started
             buf = buffers.setdefault(shard_name, {"parts": {}, "n": n_chunks})
             buf["parts"][chunk] = json.loads(result)
             if len(buf["parts"]) < buf["n"]:
@@ -114,6 +117,7 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
         "shards_left": remaining,
         "seconds": round(seconds, 2),
         "documents_per_s": round(totals["documents"] / seconds, 2) if seconds else 0.0,
+        "first_result_s": round(first_result_s, 2) if first_result_s is not None else None,
         "engine": opts.engine,
         "format": opts.output_format,
         "output": str(out_dir),

@@ -126,6 +126,9 @@ def silver(
     keep: float = typer.Option(SilverConfig.keep, help="spans scoring at least this are labels"),
     floor: float = typer.Option(SilverConfig.floor, help="spans between floor and keep are left out of the loss"),
     avoid: Path | None = typer.Option(None, help="a folder of .txt articles no silver text may share a line with"),
+    relations: bool = typer.Option(
+        SilverConfig.relations, help="teach the teacher's relations too (default: spans only)"
+    ),
 ) -> None:
     """Label real news outside the corpus with a trained model (self-training data for `zsie train --silver`)."""
     from corpus.doccano import write_jsonl
@@ -133,7 +136,7 @@ def silver(
     from training.silver import choose_articles, label_articles, silver_stats
 
     articles = choose_articles(count, avoid_dir=avoid)
-    docs = label_articles(resolve_model_dir(model), articles, SilverConfig(keep=keep, floor=floor))
+    docs = label_articles(resolve_model_dir(model), articles, SilverConfig(keep=keep, floor=floor, relations=relations))
     output.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(docs, output)
     typer.echo(json.dumps(silver_stats(docs), ensure_ascii=False))

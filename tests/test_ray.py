@@ -100,6 +100,7 @@ def test_ray_records_are_byte_identical_to_extract_many(tiny_model_dir, referenc
     summary = run_batch([src], tmp_path / "out", options(tiny_model_dir, actors=2))
     assert summary["documents"] == 200 and summary["errors"] == 0 and summary["shards_written"] == 4
     assert summary["facts"] > 0 and summary["documents_per_s"] > 0
+    assert 0 < summary["first_result_s"] <= summary["seconds"]
     assert [p.name for p in sorted((tmp_path / "out").glob("news-*.jsonl"))] == [
         f"news-0000{i}.jsonl" for i in range(4)
     ]

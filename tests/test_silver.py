@@ -32,7 +32,7 @@ def predicted():
 
 
 def test_sure_spans_are_labels_unsure_ones_are_ignored_and_weak_ones_are_o():
-    doc = silver_document("train:7", predicted(), SilverConfig(keep=0.9, floor=0.3, relation_keep=0.9))
+    doc = silver_document("train:7", predicted(), SilverConfig(keep=0.9, floor=0.3, relation_keep=0.9, relations=True))
     assert [(TEXT[e["start_offset"] : e["end_offset"]], e["label"]) for e in doc["entities"]] == [
         ("副市长", "TITLE"),
         ("张海洋", "PERSON"),
@@ -41,6 +41,7 @@ def test_sure_spans_are_labels_unsure_ones_are_ignored_and_weak_ones_are_o():
     # a relation to a span that is not a label is dropped with it
     assert doc["relations"] == [{"id": 0, "from_id": 1, "to_id": 0, "type": "has_title"}]
     assert (doc["source"], doc["source_ref"], doc["id"]) == ("silver", "train:7", "silver-train:7")
+    assert "relations_unlabelled" not in doc
     assert silver_stats([doc]) == {
         "documents": 1,
         "characters": len(TEXT),
@@ -59,6 +60,15 @@ def test_ignored_ranges_carry_no_label_and_the_weight_travels_with_the_windows()
     assert labels[TEXT.index("张海洋")] == TAG_IDS["B-PERSON"]
     assert labels[TEXT.index("5亿元")] == TAG_IDS["O"]
     assert window["weight"] == 0.5
+
+
+def test_by_default_silver_teaches_spans_and_no_relation_pairs():
+    tokenizer = build_char_tokenizer()
+    doc = silver_document("train:7", predicted(), SilverConfig())
+    assert doc["relations_unlabelled"] is True
+    assert document_windows(doc, tokenizer, 254, 64, 160)[0]["pairs"] == []
+    labelled = silver_document("train:7", predicted(), SilverConfig(relations=True))
+    assert document_windows(labelled, tokenizer, 254, 64, 160)[0]["pairs"]  # 副市长/张海洋 is a candidate pair
 
 
 def test_silver_counts_by_its_weight_in_the_loss():

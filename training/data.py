@@ -22,7 +22,8 @@ def document_windows(
 ) -> list[dict]:
     """One feature dict per window of the (cleaned) document; every token lands in some window. With
     `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py). A document's optional
-    `ignore` ranges (characters) carry no label, and its `weight` (default 1) scales its loss."""
+    `ignore` ranges (characters) carry no label, its `weight` (default 1) scales its loss, and with
+    `relations_unlabelled` its windows teach spans only (no relation pairs)."""
     clean = clean_text(doc["text"])
     ids, offsets = tokenize_document(tokenizer, clean.text)
     if not ids:
@@ -59,7 +60,7 @@ def document_windows(
         inside = sorted({s for s in token_span.values() if s[0] >= start and s[1] <= end})
         local = [(s - start, e - start, lab) for s, e, lab in inside]
         pairs = []
-        for i, j, extra in candidate_pairs(local, max_pair_distance):
+        for i, j, extra in [] if doc.get("relations_unlabelled") else candidate_pairs(local, max_pair_distance):
             label = gold_rel.get((inside[i], inside[j]), 0)
             pairs.append([*pair_row(0, local[i], local[j], extra), label])  # batch column set by collate; gold last
         features.append(

@@ -174,8 +174,9 @@ def write_model_card(
         f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
         f"- Base encoder: `{config.base_model}`."
         + (
-            f" It is itself a zsie model (warm start: encoder and BIO head from it, new relation head), trained on "
-            f"the written documents from `{ZsieConfig.load(base).base_model}`; its card is `{base}/MODEL_CARD.md`."
+            f" It is itself a zsie model (continued fine-tuning: encoder, BIO head, relation head and lexicon "
+            f"channel from it where it has them), trained from `{ZsieConfig.load(base).base_model}`"
+            + (f"; its card is `{base}/MODEL_CARD.md`." if (base / "MODEL_CARD.md").exists() else ".")
             if (base / "zsie_config.json").exists()
             else ""
         ),
@@ -191,7 +192,19 @@ def write_model_card(
     if cfg:
         lines.append(
             f"- Fine-tuning data: {training.get('train_documents')} training documents (+{training.get('augmented_documents')} "
-            f"entity-swapped copies), {training.get('windows')} windows of ≤ {cfg.get('max_tokens')} tokens with overlap "
+            f"entity-swapped copies"
+            + (
+                f", {int(cfg['postpose_share'] * 100)}% of their lone titles moved after the name"
+                if cfg.get("postpose_share")
+                else ""
+            )
+            + (
+                f"; +{training['silver_documents']} silver documents at loss weight {cfg.get('silver_weight')}: inews "
+                "articles outside the corpus labelled by the base model, `zsie silver`"
+                if training.get("silver_documents")
+                else ""
+            )
+            + f"), {training.get('windows')} windows of ≤ {cfg.get('max_tokens')} tokens with overlap "
             f"{cfg.get('overlap')}; early stopping on {training.get('dev_documents')} dev documents."
         )
         lines.append(
@@ -214,6 +227,11 @@ def write_model_card(
     lines.append(
         f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
         f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}."
+        + (
+            " A name the document confirms with a title is spread to its other mentions (`model/propagation.py`)."
+            if config.propagate
+            else ""
+        )
     )
     if config.cpu_int8:
         lines.append(
@@ -233,9 +251,10 @@ def write_model_card(
             "",
             "## Ablation (dev split; same data and schedule per row)",
             "",
-            "`make ablation`: each row a short run (warm start from the base model, 2 epochs, one augmented copy) of the "
-            "stage-2 recipe with the named changes; minutes are wall time on a shared 2-core machine (the first row ran "
-            "beside other jobs). The output constraints are on in every row.",
+            "`make ablation`. Stage-2 rows: a short run (warm start from `models/zsie-written`, 2 epochs, one augmented "
+            "copy) of the stage-2 recipe with the named changes. Stage-3 rows: 3 epochs continuing stage 2 (v0.2) with "
+            "one augmented copy and the named data. Minutes are wall time on a shared 2-core machine. Output "
+            "constraints and name propagation are on in every row; entity threshold 0.6.",
             "",
             "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
             "|---|---|---|---|---|---|---|",
