@@ -30,7 +30,7 @@ _CURRENCY = re.compile(
     r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|角"
 )
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
-_SENTENCE = re.compile(r"[。；;！!？?\n]")
+_SENTENCE = re.compile("[" + SENTENCE_END + "]")  # the same sentence ends as every other constraint
 _PROJECT_WORD = "项目"
 _REACH = 40  # characters either side of a COUNT searched for 项目 within its sentence
 

@@ -64,3 +64,12 @@ def test_title_links_stay_in_their_sentence():
     assert not title_reaches(text, span("欧阳振华"), span("总书记"))
     assert title_reaches(text, span("欧阳振华"), span("副市长"))
     assert title_reaches(text, span("张三"), (text.index("市长张三"), text.index("市长张三") + 2))
+
+
+def test_an_ascii_question_mark_left_by_scraping_does_not_end_the_sentence_of_a_count():
+    text = "全年新签约项目?共35个，总投资80亿元。"
+    start = text.index("35个")
+    assert constrain_span(text, "COUNT", start, start + 3) == (start, start + 3)
+    text = "新签约项目。共35个人参加。"
+    start = text.index("35个")
+    assert constrain_span(text, "COUNT", start, start + 3) is None
