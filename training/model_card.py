@@ -253,8 +253,11 @@ def write_model_card(
             "",
             "`make ablation`. Stage-2 rows: a short run (warm start from `models/zsie-written`, 2 epochs, one augmented "
             "copy) of the stage-2 recipe with the named changes. Stage-3 rows: 3 epochs continuing stage 2 (v0.2) with "
-            "one augmented copy and the named data. Minutes are wall time on a shared 2-core machine. Output "
-            "constraints and name propagation are on in every row; entity threshold 0.6.",
+            "one augmented copy and the named data: `s3-gold` gold only; `s3-silver` + 400 silver articles with the "
+            "teacher's spans and links; `s3-silver-post` + titles moved after names in the augmented copies; `s3-spt` "
+            "the same with the wider title pools; `s3-spans` silver spans without links (the recipe of this model, "
+            "which ran it for 5 epochs). Minutes are wall time on a shared 2-core machine. Output constraints and "
+            "name propagation are on in every row (re-scored with them); entity threshold 0.6.",
             "",
             "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
             "|---|---|---|---|---|---|---|",
