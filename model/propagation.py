@@ -7,14 +7,17 @@ a has_title link) are spread to their other occurrences.
 
 - A PERSON span that is a proper prefix of a confirmed name, where the text continues into that name, is
   extended to it (`任永` → `任永前`).
-- Every other occurrence of a confirmed name that overlaps no span becomes a PERSON span, scored as the
-  name's best confirmed mention; longer names first, so `李刚强` is never read as `李刚` + `强`.
+- Every other occurrence of a confirmed name that overlaps no span and lies outside site chrome becomes a
+  PERSON span, scored as the name's best confirmed mention; longer names first, so `李刚强` is never read as
+  `李刚` + `强`.
 
 Only confirmed names spread: a bare PERSON span may be a misread word (a place name in a page heading that
 recurs forty times), and spreading it would multiply the error.
 """
 
 from __future__ import annotations
+
+from model.chrome import chrome_ranges
 
 MIN_LENGTH = 2  # a one-character surface is never a name
 
@@ -42,6 +45,7 @@ def propagate_names(text: str, entities: list[dict], relations: list[dict]) -> t
     longest_first = sorted(names, key=len, reverse=True)
     entities = [dict(e) for e in entities]
     occupied = {(e["start"], e["end"]) for e in entities}
+    chrome = chrome_ranges(text)  # a related-articles list or a menu naming the official is not the article
 
     def free(start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
         return not any(s < end and start < e for s, e in occupied if (s, e) != ignore)
@@ -62,7 +66,7 @@ def propagate_names(text: str, entities: list[dict], relations: list[dict]) -> t
         at = text.find(name)
         while at != -1:
             end = at + len(name)
-            if free(at, end):
+            if free(at, end) and not any(s < end and at < e for s, e in chrome):
                 entities.append({"label": "PERSON", "start": at, "end": end, "score": names[name]})
                 occupied.add((at, end))
             at = text.find(name, end)

@@ -88,3 +88,10 @@ def test_the_predictor_spreads_names_after_relations(tiny_model_dir):
     spread = Predictor(model, tokenizer).predict([text])[0]
     assert (spread.entities, spread.relations) == propagate_names(text, plain.entities, plain.relations)
     assert len(spread.entities) > len(plain.entities)  # the bare mentions were found by spreading
+
+
+def test_mentions_in_site_chrome_are_not_spread_to():
+    text = "市长罗红梅讲话。罗红梅指出，要抓项目。\n相关新闻\n罗红梅调研开发区\n"
+    entities = [ent(text, "市长", "TITLE"), ent(text, "罗红梅", "PERSON")]
+    out, _ = propagate_names(text, entities, [{"type": "has_title", "head": 1, "tail": 0, "score": 0.9}])
+    assert [e["start"] for e in out if e["label"] == "PERSON"] == [2, text.index("罗红梅", 5)]

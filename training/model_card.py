@@ -137,7 +137,9 @@ def write_model_card(
             f"{model_dir}/eval/report.json is missing: run `zsie evaluate --output {model_dir}/eval` first"
         )
     base = Path(config.base_model)
-    encoder = Path(ZsieConfig.load(base).base_model) if (base / "zsie_config.json").exists() else base  # warm start
+    encoder = base
+    while (encoder / "zsie_config.json").exists():  # warm starts: follow the zsie models down to the encoder
+        encoder = Path(ZsieConfig.load(encoder).base_model)
     pretrain = _read(encoder / "pretrain_summary.json") if encoder.exists() else None
 
     ent, rel = report["entities"], report["relations"]
