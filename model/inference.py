@@ -40,6 +40,7 @@ class _Doc:
     probs: torch.Tensor
     weights: torch.Tensor
     segments: list[tuple[int, int]]  # token ranges outside site chrome
+    chrome: list[tuple[int, int]]  # the site chrome itself, original character ranges
     lexicon: list[int] | None = None  # one lexicon id per token, when the model reads the lexicon channel
     relation_votes: dict = field(default_factory=dict)  # (head chars, tail chars, type) -> score
 
@@ -53,9 +54,11 @@ def tokenize_document(tokenizer, text: str) -> tuple[list[int], list[tuple[int, 
     return [i for i, _ in pairs], [tuple(o) for _, o in pairs]
 
 
-def content_segments(clean: CleanText, offsets: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """[start, end) token ranges outside site chrome, in order."""
-    chrome = chrome_ranges(clean.original)
+def content_segments(
+    clean: CleanText, offsets: list[tuple[int, int]], chrome: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """[start, end) token ranges outside site chrome (`chrome_ranges` of the original, unless given), in order."""
+    chrome = chrome_ranges(clean.original) if chrome is None else chrome
     segments: list[tuple[int, int]] = []
     r, start = 0, None
     for i, (char_start, _) in enumerate(offsets):
@@ -122,7 +125,8 @@ class Predictor:
         for d, text in enumerate(texts):
             clean = clean_text(text)
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
-            segments = content_segments(clean, offsets)
+            chrome = chrome_ranges(clean.original)
+            segments = content_segments(clean, offsets, chrome)
             lexicon = token_lexicon_ids(clean.text, offsets) if self.config.lexicon else None
             docs.append(
                 _Doc(
@@ -132,6 +136,7 @@ class Predictor:
                     torch.zeros(len(ids), len(TAGS)),
                     torch.zeros(len(ids)),
                     segments,
+                    chrome,
                     lexicon=lexicon,
                 )
             )
@@ -274,5 +279,5 @@ class Predictor:
                     continue
             out.relations.append({"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)})
         if self.config.propagate:
-            out.entities, out.relations = propagate_names(doc.clean.original, out.entities, out.relations)
+            out.entities, out.relations = propagate_names(doc.clean.original, out.entities, out.relations, doc.chrome)
         return out

@@ -35,20 +35,21 @@ def confirmed_names(text: str, entities: list[dict], relations: list[dict]) -> d
     return names
 
 
-def propagate_names(text: str, entities: list[dict], relations: list[dict]) -> tuple[list[dict], list[dict]]:
+def propagate_names(
+    text: str, entities: list[dict], relations: list[dict], chrome: list[tuple[int, int]] | None = None
+) -> tuple[list[dict], list[dict]]:
     """Entities ({label, start, end, score}, offsets into `text`) with truncated names extended and the other
     occurrences of confirmed names added, sorted by position; relations ({type, head, tail, score}, indices
-    into the entities) re-pointed at the sorted list. Nothing passed in is dropped."""
+    into the entities) re-pointed at the sorted list. Nothing passed in is dropped. `chrome`: the text's site
+    chrome ranges when the caller has them (`model.chrome.chrome_ranges`)."""
     names = confirmed_names(text, entities, relations)
     if not names:
         return entities, relations
     longest_first = sorted(names, key=len, reverse=True)
     entities = [dict(e) for e in entities]
-    occupied = {(e["start"], e["end"]) for e in entities}
-    chrome = chrome_ranges(text)  # a related-articles list or a menu naming the official is not the article
-
-    def free(start: int, end: int, ignore: tuple[int, int] | None = None) -> bool:
-        return not any(s < end and start < e for s, e in occupied if (s, e) != ignore)
+    taken = bytearray(len(text))  # 1 where a span stands: one pass per check, however many spans (dense pages)
+    for ent in entities:
+        taken[ent["start"] : ent["end"]] = b"\1" * (ent["end"] - ent["start"])
 
     for ent in entities:
         if ent["label"] != "PERSON":
@@ -57,18 +58,20 @@ def propagate_names(text: str, entities: list[dict], relations: list[dict]) -> t
         for name in longest_first:
             end = ent["start"] + len(name)
             if len(name) > len(surface) and name.startswith(surface) and text.startswith(name, ent["start"]):
-                if free(ent["start"], end, (ent["start"], ent["end"])):
-                    occupied.discard((ent["start"], ent["end"]))
-                    occupied.add((ent["start"], end))
+                if not any(taken[ent["end"] : end]):  # spans never overlap, so only the added part can collide
+                    taken[ent["end"] : end] = b"\1" * (end - ent["end"])
                     ent["end"] = end
                 break
+    # a related-articles list or a menu naming the official is not the article
+    for start, end in chrome_ranges(text) if chrome is None else chrome:
+        taken[start:end] = b"\1" * (end - start)
     for name in longest_first:
         at = text.find(name)
         while at != -1:
             end = at + len(name)
-            if free(at, end) and not any(s < end and at < e for s, e in chrome):
+            if not any(taken[at:end]):
                 entities.append({"label": "PERSON", "start": at, "end": end, "score": names[name]})
-                occupied.add((at, end))
+                taken[at:end] = b"\1" * len(name)
             at = text.find(name, end)
     order = sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"]))
     new_index = {old: new for new, old in enumerate(order)}

@@ -29,16 +29,13 @@ class SilverConfig:
     batch: int = 16  # documents per prediction call (a progress step)
 
 
-def choose_articles(
-    count: int, exclude: set[str] | None = None, avoid_dir: Path | None = None
-) -> list[tuple[str, str]]:
+def choose_articles(count: int, avoid_dir: Path | None = None) -> list[tuple[str, str]]:
     """(source_ref, text) of the `count` most on-topic inews articles outside the corpus (by the topic score
-    the corpus chose its articles with, `corpus/inews.py`). `avoid_dir`: a
-    folder of .txt articles that must stay unseen (an evaluation set); any article sharing a line of 20+
-    characters with one of them is skipped."""
+    the corpus chose its articles with, `corpus/inews.py`). `avoid_dir`: a folder of .txt articles that must
+    stay unseen (an evaluation set); any article sharing a line of 20+ characters with one of them is skipped."""
     from corpus.inews import annotated_refs, candidates, inews_text
 
-    exclude = annotated_refs() | (exclude or set())
+    exclude = annotated_refs()
     avoid = _lines_of(avoid_dir) if avoid_dir else set()
     picked: list[tuple[str, str]] = []
     for candidate in sorted(candidates(), key=lambda c: (-c.score, c.ref)):

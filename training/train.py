@@ -117,10 +117,7 @@ def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[t
     """BIO cross-entropy over the labelled tokens plus the relation loss over the candidate pairs; each
     window's tokens and pairs count with its document's weight (silver below gold)."""
     hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
-    labels = batch["labels"]
-    weights = batch.get("weights")
-    if weights is None:
-        weights = torch.ones(labels.size(0))
+    labels, weights = batch["labels"], batch["weights"]
     token_loss = torch.nn.functional.cross_entropy(
         logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=IGNORE, reduction="none"
     ).view(labels.shape)
