@@ -97,14 +97,23 @@ def draft(
     topic: int = typer.Option(140, help="on-topic inews articles to choose"),
     distractors: int = typer.Option(25, help="near-topic distractors to choose"),
     batches: int = typer.Option(7, help="markup files to spread the articles over"),
+    first_batch: int = typer.Option(1, help="number of the first file (real_N.md): go on after the corpus's files"),
+    split: str | None = typer.Option(
+        None, help="write split=… into every header (train: added articles that must not reshuffle dev and test)"
+    ),
+    avoid: Path | None = typer.Option(None, help="a folder of .txt articles no chosen article may share a line with"),
     model: Path | None = typer.Option(None, help="model that pre-annotates (default: the bundled model)"),
 ) -> None:
-    """Choose real inews articles by topic and write draft markup (text unchanged, model spans) to correct."""
+    """Choose real inews articles by topic (never one already in annotations/src) and write draft markup (text
+    unchanged, model spans) to correct."""
+    from corpus.build import SPLITS
     from corpus.draft import draft_document
-    from corpus.inews import choose, inews_text
+    from corpus.inews import annotated_refs, choose, inews_text, lines_of
     from model import Extractor
 
-    chosen, near = choose(topic, distractors)
+    if split is not None and split not in SPLITS:
+        raise typer.BadParameter(f"one of {', '.join(SPLITS)}", param_hint="--split")
+    chosen, near = choose(topic, distractors, exclude=annotated_refs(), avoid=lines_of(avoid) if avoid else set())
     items = [(c, "topic") for c in chosen] + [(c, "distractor") for c in near]
     extractor = Extractor.load(model, device="cpu")
     texts = [inews_text(c.ref) for c, _ in items]
@@ -113,10 +122,10 @@ def draft(
     files: dict[int, list[str]] = {}
     for n, ((cand, kind), text, pred) in enumerate(zip(items, texts, predictions, strict=False)):
         doc_id = "inews_" + cand.ref.replace(":", "_")
-        meta = {"source": "inews", "source_ref": cand.ref, "kind": kind}
+        meta = {"source": "inews", "source_ref": cand.ref, "kind": kind} | ({"split": split} if split else {})
         files.setdefault(n % batches, []).append(draft_document(doc_id, text, meta, pred.entities, pred.relations))
     for b, docs in files.items():
-        (output / f"real_{b + 1}.md").write_text("\n".join(docs), encoding="utf-8")
+        (output / f"real_{first_batch + b}.md").write_text("\n".join(docs), encoding="utf-8")
     typer.echo(f"{len(items)} article(s) in {len(files)} file(s) under {output}")
 
 

@@ -74,14 +74,19 @@ def markup_files(src_dir: str | Path) -> list[Path]:
 
 
 def assign_splits(docs: list[MarkupDocument], group_of) -> dict[str, str]:
-    """doc id -> split. Seeds go to test; written documents are split ~70/15/15 within each group (authoring
-    batch), inews articles ~55/20/25 as one group, ordered by a hash of the id so the split is fixed and
-    independent of file order."""
+    """doc id -> split. A header's `split=` decides where it says so (articles added after the held-out sets
+    were fixed go to train, so dev and test stay the same documents across model versions). Otherwise seeds
+    go to test; written documents are split ~70/15/15 within each group (authoring batch), inews articles
+    ~55/20/25 as one group, ordered by a hash of the id so the split is fixed and independent of file order."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     split: dict[str, str] = {}
     for doc in docs:
         source, _ = source_of(doc)
-        if source == "seed":
+        if "split" in doc.meta:
+            if doc.meta["split"] not in SPLITS:
+                raise ValueError(f"{doc.id}: split must be one of {', '.join(SPLITS)}, not {doc.meta['split']!r}")
+            split[doc.id] = doc.meta["split"]
+        elif source == "seed":
             split[doc.id] = "test"
         else:
             groups[(source, group_of(doc) if source == "written" else source)].append(doc.id)

@@ -77,6 +77,17 @@ def annotated_refs() -> set[str]:
     }
 
 
+def lines_of(folder: str | Path) -> set[str]:
+    """Every stripped line of 20+ characters in the files under `folder`: an article sharing one of them with
+    an evaluation set (`../shared/heldout-real/`) is the same article, and must stay unseen."""
+    lines = set()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="ignore")
+            lines |= {line.strip() for line in text.splitlines() if len(line.strip()) >= 20}
+    return lines
+
+
 def iter_articles():
     """(ref, text) of every article in the package, in package order."""
     for split in SPLITS:
@@ -151,11 +162,14 @@ def candidates(min_chars: int = 150, max_chars: int = 4000) -> list[Candidate]:
 
 
 def choose(
-    n_topic: int, n_distractors: int, exclude: set[str] = frozenset()
+    n_topic: int, n_distractors: int, exclude: set[str] = frozenset(), avoid: set[str] = frozenset()
 ) -> tuple[list[Candidate], list[Candidate]]:
     """The most on-topic articles (officials or money in local economic work), and near-topic distractors:
-    money amounts in company/finance/property news with little promotion vocabulary."""
+    money amounts in company/finance/property news with little promotion vocabulary. `exclude`: refs never
+    chosen; `avoid`: lines (`lines_of`) no chosen article may contain."""
     pool = [c for c in candidates() if c.ref not in exclude]
+    if avoid:
+        pool = [c for c in pool if not any(line in inews_text(c.ref) for line in avoid)]
     topic = sorted((c for c in pool if c.topic >= 3 and (c.officials or c.money)), key=lambda c: -c.score)[:n_topic]
     chosen = {c.ref for c in topic}
     distractors = sorted(

@@ -70,6 +70,30 @@ def test_real_articles_get_larger_held_out_shares():
     assert split["seed_000"] == "test"
 
 
+def test_a_header_split_adds_articles_without_reshuffling_the_held_out_sets():
+    base = [f"### doc: n{i} source=inews source_ref=train:{i}\n文本{i}" for i in range(40)]
+    added = [f"### doc: a{i} source=inews source_ref=dev:{i} split=train\n文本{i}" for i in range(30)]
+    before = assign_splits(parse_markup("\n".join(base)), group_of=lambda d: "batch")
+    after = assign_splits(parse_markup("\n".join(base + added)), group_of=lambda d: "batch")
+    assert {k: after[k] for k in before} == before
+    assert {after[f"a{i}"] for i in range(30)} == {"train"}
+    with pytest.raises(ValueError, match="split must be one of"):
+        assign_splits(parse_markup("### doc: x source=inews source_ref=dev:1 split=holdout\n文本"), lambda d: "b")
+
+
+@needs_inews
+def test_draft_never_chooses_an_annotated_or_avoided_article(tmp_path):
+    from corpus.inews import annotated_refs, choose, inews_text, lines_of
+
+    first, _ = choose(3, 0)
+    (tmp_path / "held.txt").write_text(inews_text(first[0].ref), encoding="utf-8")
+    topic, near = choose(3, 2, exclude={first[1].ref}, avoid=lines_of(tmp_path))
+    refs = {c.ref for c in topic + near}
+    assert first[0].ref not in refs and first[1].ref not in refs and len(topic) == 3
+    corpus_refs = annotated_refs()
+    assert corpus_refs and not corpus_refs & {c.ref for c in choose(5, 0, exclude=corpus_refs)[0]}
+
+
 def test_stats_per_source(tmp_path):
     from corpus.doccano import write_jsonl
 

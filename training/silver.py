@@ -33,10 +33,10 @@ def choose_articles(count: int, avoid_dir: Path | None = None) -> list[tuple[str
     """(source_ref, text) of the `count` most on-topic inews articles outside the corpus (by the topic score
     the corpus chose its articles with, `corpus/inews.py`). `avoid_dir`: a folder of .txt articles that must
     stay unseen (an evaluation set); any article sharing a line of 20+ characters with one of them is skipped."""
-    from corpus.inews import annotated_refs, candidates, inews_text
+    from corpus.inews import annotated_refs, candidates, inews_text, lines_of
 
     exclude = annotated_refs()
-    avoid = _lines_of(avoid_dir) if avoid_dir else set()
+    avoid = lines_of(avoid_dir) if avoid_dir else set()
     picked: list[tuple[str, str]] = []
     for candidate in sorted(candidates(), key=lambda c: (-c.score, c.ref)):
         if candidate.ref in exclude:
@@ -48,15 +48,6 @@ def choose_articles(count: int, avoid_dir: Path | None = None) -> list[tuple[str
         if len(picked) == count:
             break
     return picked
-
-
-def _lines_of(folder: Path) -> set[str]:
-    lines = set()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            text = path.read_text(encoding="utf-8", errors="ignore")
-            lines |= {line.strip() for line in text.splitlines() if len(line.strip()) >= 20}
-    return lines
 
 
 def silver_document(ref: str, predicted: dict, config: SilverConfig) -> dict:
