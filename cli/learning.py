@@ -174,21 +174,39 @@ def find_threshold(
     thresholds: list[float] = typer.Option(
         SWEEP_THRESHOLDS, "--threshold", help="entity score thresholds to try; repeatable"
     ),
+    criterion: str = typer.Option(
+        "entity", help="choose by entity micro F1 ('entity') or by officials F1 on the real slice ('officials-real')"
+    ),
+    apply: bool = typer.Option(False, "--apply", help="write the chosen threshold into the model's zsie_config.json"),
 ) -> None:
-    """Entity and relation micro F1 at each entity score threshold, from one prediction pass; the best one on
-    entity F1 is the one to train with (--entity-threshold)."""
+    """Entity and relation micro F1 and real officials F1 at each entity score threshold; the best by
+    --criterion is the one to serve with (--apply saves it with the model)."""
     from model.bundled import resolve_model_dir
-    from training.evaluate import threshold_sweep
+    from model.network import ZsieConfig
+    from training.evaluate import SWEEP_CRITERIA, threshold_sweep
 
+    if criterion not in SWEEP_CRITERIA:
+        raise typer.BadParameter(f"one of {', '.join(SWEEP_CRITERIA)}", param_hint="--criterion")
     model_dir = resolve_model_dir(model)
-    result = threshold_sweep(model_dir, check_data(data), thresholds)
-    typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}")
+    try:
+        result = threshold_sweep(model_dir, check_data(data), thresholds, criterion)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="--data") from err
+    typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}{'real officials F1':>19}")
     for row in result["rows"]:
-        typer.echo(f"{row['threshold']:<10}{row['entity_micro_f1']:>10.4f}{row['relation_micro_f1']:>12.4f}")
-    typer.echo(f"best: {result['best_threshold']}")
+        officials = "-" if row["real_officials_f1"] is None else f"{row['real_officials_f1']:.4f}"
+        typer.echo(
+            f"{row['threshold']:<10}{row['entity_micro_f1']:>10.4f}{row['relation_micro_f1']:>12.4f}{officials:>19}"
+        )
+    typer.echo(f"best by {criterion}: {result['best_threshold']}")
     if output is not None:
         output.mkdir(parents=True, exist_ok=True)
         (output / "threshold_sweep.json").write_text(json.dumps(result, indent=2))
+    if apply:
+        config = ZsieConfig.load(model_dir)
+        config.entity_threshold = result["best_threshold"]
+        config.save(model_dir)
+        typer.echo(f"entity_threshold {result['best_threshold']} saved in {model_dir / 'zsie_config.json'}")
 
 
 def model_card(

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from corpus.doccano import write_jsonl
+from model.network import ZsieConfig
 from tests.conftest import ROOT
 from tests.tiny_corpus import tiny_docs
 
@@ -166,5 +167,22 @@ def test_find_threshold_sweeps_entity_thresholds_into_json(tiny_model_dir, tmp_p
     )
     assert result.exit_code == 0, result.output
     sweep = json.loads((tmp_path / "threshold_sweep.json").read_text())
-    assert [r["threshold"] for r in sweep["rows"]][:2] == [0.0, 0.5] and "best:" in result.output
+    assert [r["threshold"] for r in sweep["rows"]][:2] == [0.0, 0.5] and "best by entity:" in result.output
     assert "--sweep-thresholds" not in runner.invoke(app, ["evaluate", "--help"]).output
+
+
+def test_find_threshold_apply_saves_the_choice_with_the_model(tiny_model_dir, tmp_path):
+    import shutil
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    data = tmp_path / "dev.jsonl"
+    write_jsonl(tiny_docs(), data)
+    args = ["find-threshold", "--model", str(model), "--data", str(data), "--threshold", "1.01"]
+    result = runner.invoke(app, [*args, "--apply"])
+    assert result.exit_code == 0, result.output
+    assert ZsieConfig.load(model).entity_threshold == 1.01
+    bad = runner.invoke(app, [*args, "--criterion", "precision"])
+    assert bad.exit_code != 0 and "officials-real" in bad.output
+    no_real = runner.invoke(app, [*args, "--criterion", "officials-real"])
+    assert no_real.exit_code != 0 and "needs real documents" in no_real.output

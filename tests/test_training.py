@@ -168,7 +168,7 @@ def test_not_a_model_directory_is_a_clear_error(tmp_path):
         ZsieModel.load(tmp_path)
 
 
-def test_threshold_sweep_scores_each_threshold_from_one_pass(tiny_model_dir, tiny_file):
+def test_threshold_sweep_scores_each_threshold_as_served(tiny_model_dir, tiny_file):
     from training.evaluate import evaluate, threshold_sweep
 
     result = threshold_sweep(tiny_model_dir, [tiny_file], [0.0, 0.5, 1.01])
@@ -177,3 +177,18 @@ def test_threshold_sweep_scores_each_threshold_from_one_pass(tiny_model_dir, tin
     assert result["best_threshold"] in (0.0, 0.5) and f1[result["best_threshold"]] > 0.5
     assert ZsieConfig.load(tiny_model_dir).entity_threshold == 0.0  # so evaluate() keeps every span too
     assert abs(f1[0.0] - evaluate(tiny_model_dir, [tiny_file])["entities"]["micro"]["f1"]) < 1e-9
+    assert {row["real_officials_f1"] for row in result["rows"]} == {None}  # the tiny corpus has no real slice
+    with pytest.raises(ValueError, match="needs real documents"):
+        threshold_sweep(tiny_model_dir, [tiny_file], [0.0], criterion="officials-real")
+
+
+def test_threshold_sweep_can_choose_for_officials_on_real_articles(tiny_model_dir, tmp_path):
+    from training.evaluate import threshold_sweep
+
+    data = tmp_path / "real.jsonl"
+    write_jsonl([doc | {"source": "inews"} for doc in tiny_docs()], data)
+    result = threshold_sweep(tiny_model_dir, [data], [0.0, 0.5, 1.01], criterion="officials-real")
+    officials = {row["threshold"]: row["real_officials_f1"] for row in result["rows"]}
+    assert officials[1.01] == 0.0 and officials[0.0] > 0.5
+    assert officials[result["best_threshold"]] == max(officials.values())
+    assert result["criterion"] == "officials-real" and result["real_documents"] == len(tiny_docs())

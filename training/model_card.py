@@ -224,8 +224,17 @@ def write_model_card(
     sweep = _read(model_dir / "threshold_sweep.json")
     chosen = ""
     if sweep:
-        figures = ", ".join(f"{r['entity_micro_f1']} at {r['threshold']}" for r in sweep["rows"])
-        chosen = f" (chosen on {sweep['documents']} dev documents, `zsie find-threshold`: entity micro F1 {figures})"
+        if sweep.get("criterion") == "officials-real":
+            figures = ", ".join(f"{r['real_officials_f1']} at {r['threshold']}" for r in sweep["rows"])
+            chosen = (
+                f" (chosen for officials on the {sweep['real_documents']} real dev documents, `zsie find-threshold "
+                f"--criterion officials-real`: officials F1 {figures})"
+            )
+        else:
+            figures = ", ".join(f"{r['entity_micro_f1']} at {r['threshold']}" for r in sweep["rows"])
+            chosen = (
+                f" (chosen on {sweep['documents']} dev documents, `zsie find-threshold`: entity micro F1 {figures})"
+            )
     lines.append(
         f"- Decoding: the most probable valid BIO sequence (Viterbi); spans with mean tag probability below "
         f"{config.entity_threshold} are dropped{chosen}; relations need probability ≥ {config.relation_threshold}."
