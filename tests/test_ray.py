@@ -193,3 +193,14 @@ def test_cli_batch_with_a_folder_of_txt(tiny_model_dir, tmp_path):
     assert summary["documents"] == 5 and summary["errors"] == 1
     assert sorted(json.loads(line)["id"] for line in output_lines(out)) == [f"a{i}.txt" for i in range(5)]
     assert json.loads((out / "errors.jsonl").read_text())["reason"] == "not UTF-8 text"
+
+
+def test_the_local_ray_runs_its_workers_at_normal_priority():
+    # Ray's default nice 15 leaves the actors doing the job only what the driver and Ray's own processes spare
+    @ray.remote(num_cpus=0)
+    def niceness():
+        import os
+
+        return os.nice(0)
+
+    assert ray.get(niceness.remote()) == 0
