@@ -71,6 +71,9 @@ def ray_results(shards: list[Shard], skip_ids: frozenset, opts) -> Iterator[tupl
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False  # the driver's bar counts documents
     context.print_on_execution_start = False
+    # one chunk per block: a chunk's records come back as soon as it is done (not when its whole shard is),
+    # and a shard's chunks spread over every actor
+    context.target_max_block_size = 1
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     n_actors = plan_actors(opts.actors, opts.cpus_per_actor, opts.gpus_per_actor)
     device = "cuda" if opts.gpus_per_actor > 0 else opts.device
