@@ -7,6 +7,10 @@
   not a name and is dropped.
 - An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
   `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
+- A TITLE ends with a post (…长, 书记, 主任, 委员, 经理, 总裁, 负责人, 教授 …): `总经办` (an office), a name
+  read as a title (`江海`) are not titles. A piece that does not end with one, right before another TITLE, is
+  the front of that title cut in two and joins it (`招商银行机构客户部` + `总经理`); one cut before its post
+  word is extended over it (`…经济商务处` + `参赞`).
 - A has_title link never crosses a sentence end.
 - A COUNT counts projects: its classifier is 项, or 项目 stands near it in the same sentence (`签约35个项目`,
   `新签约项目516个`); `两个` in `打造两个产业集群` is dropped.
@@ -27,10 +31,20 @@ _INSIDE = {
 }  # 某某（深圳）有限公司总经理 keeps its brackets
 _CURRENCY = re.compile(
     r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
-    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|角"
+    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|毛钱|角"
 )
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
 _SENTENCE = re.compile("[" + SENTENCE_END + "]")  # the same sentence ends as every other constraint
+# Last words of posts; every gold title of the corpus ends with one (`tests/test_constraints.py` checks).
+_POST_END = re.compile(
+    r"(?:长|书记|书|主任|委|主席|理|员|总裁|人|官|事|代表|教授|指挥|总统|士|顾问|师|帝|主管|教练|总监|主编|总编|干部|"
+    r"大使|司令|总工|首相|议长|会计|参赞|[Cc][EeFfTtOo][Oo])$"
+)
+# Posts a title cut short may be missing (`中国驻日本大使馆经济商务处` + `参赞`): whole words only, longest first.
+_POST_AFTER = re.compile(
+    r"副?(?:总经理|书记|主任|委员|常委|主席|经理|总裁|负责人|代表|教授|秘书长|秘书|指挥|总统|顾问|主管|总监|主编|"
+    r"总编|大使|参赞|司令|院长|局长|处长|科长|厅长|部长|所长|站长|校长|行长|社长|会长|理事长|董事长|董事|总工程师)"
+)
 _PROJECT_WORD = "项目"
 _REACH = 40  # characters either side of a COUNT searched for 项目 within its sentence
 
@@ -56,6 +70,8 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
                 return None
         if label == "PERSON" and len("".join(text[start:end].split()).replace("?", "")) < 2:
             return None
+        if label == "TITLE" and not ends_with_post(text[start:end]):
+            return None
     elif label == "AMOUNT":
         if not (_CURRENCY.search(surface) or _BARE_MONEY.search(surface)):
             return None
@@ -63,6 +79,40 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
         if not surface.endswith("项") and not _counts_projects(text, start, end):
             return None
     return start, end
+
+
+def ends_with_post(title: str) -> bool:
+    return bool(_POST_END.search(title.rstrip()))
+
+
+def mend_titles(text: str, spans: list[tuple]) -> list[tuple]:
+    """Spans (keys, start, end, label, score) in text order, with each TITLE that does not end with a post
+    mended where the text shows how: joined to the TITLE that follows it with no gap (`招商银行机构客户部` +
+    `总经理`; the joined span keeps both pieces' keys, their relation votes, and the lower score), or else
+    extended over a post word that follows it and no other span (`…经济商务处` + `参赞`). What cannot be mended
+    is left for `constrain_span` to drop."""
+    out: list[tuple] = []
+    for span in spans:
+        if out and span[3] == "TITLE":
+            keys, start, end, label, score = out[-1]
+            whole = (start, span[2])  # a join never takes in punctuation: `部署；` + `副县长` stay apart
+            if (
+                label == "TITLE"
+                and end == span[1]
+                and not ends_with_post(text[start:end])
+                and constrain_span(text, "TITLE", *whole) == whole
+            ):
+                out[-1] = (keys + span[0], start, span[2], "TITLE", min(score, span[4]))
+                continue
+        out.append(span)
+    for i, (keys, start, end, label, score) in enumerate(out):
+        if label != "TITLE" or ends_with_post(text[start:end]):
+            continue
+        limit = out[i + 1][1] if i + 1 < len(out) else len(text)
+        post = _POST_AFTER.match(text, end, limit)
+        if post:
+            out[i] = (keys, start, post.end(), label, score)
+    return out
 
 
 _SENTENCE_STOP = re.compile(r"[。！？!]")

@@ -16,7 +16,7 @@ import torch
 
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
-from model.constraints import constrain_span, title_reaches
+from model.constraints import constrain_span, mend_titles, title_reaches
 from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
 from model.lexicon import token_lexicon_ids
@@ -255,21 +255,27 @@ class Predictor:
             for seg_start, seg_end in doc.segments
             for s, e, label, score in decode_bio(probs[seg_start:seg_end])
         ]  # no span bridges chrome
+        kept_spans = []  # (clean keys, start, end, label, score) in text order
         for s, e, label, score in spans:
-            clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
-            start, end = doc.clean.to_original(clean_start, clean_end)
             if score < self.config.entity_threshold:
                 continue
+            clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
+            start, end = doc.clean.to_original(clean_start, clean_end)
+            kept_spans.append(([(clean_start, clean_end)], start, end, label_name(label), score))
+        if self.config.constraints:
+            kept_spans = mend_titles(doc.clean.original, kept_spans)
+        for keys, start, end, label, score in kept_spans:
             if self.config.constraints:
-                kept = constrain_span(doc.clean.original, label_name(label), start, end)
+                kept = constrain_span(doc.clean.original, label, start, end)
                 if kept is None:
                     continue
                 start, end = kept
-            index_of[(clean_start, clean_end)] = len(out.entities)
-            out.entities.append({"label": label_name(label), "start": start, "end": end, "score": round(score, 4)})
+            index_of.update((key, len(out.entities)) for key in keys)
+            out.entities.append({"label": label, "start": start, "end": end, "score": round(score, 4)})
+        linked = {}  # a joined title's pieces may each have voted for the same link: keep the best vote
         for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):
             head, tail = index_of.get(head_chars), index_of.get(tail_chars)
-            if head is None or tail is None or score < self.config.relation_threshold:
+            if head is None or tail is None or score < self.config.relation_threshold or head == tail:
                 continue
             if self.config.constraints and rel_type == "has_title":
                 person, title = out.entities[head], out.entities[tail]
@@ -277,7 +283,12 @@ class Predictor:
                     doc.clean.original, (person["start"], person["end"]), (title["start"], title["end"])
                 ):
                     continue
-            out.relations.append({"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)})
+            if score > linked.get((rel_type, head, tail), -1.0):
+                linked[(rel_type, head, tail)] = score
+        out.relations = [
+            {"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)}
+            for (rel_type, head, tail), score in linked.items()
+        ]
         if self.config.propagate:
             out.entities, out.relations = propagate_names(doc.clean.original, out.entities, out.relations, doc.chrome)
         return out

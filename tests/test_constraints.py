@@ -35,6 +35,10 @@ def apply(text, label, surface):
         ("共签约32项", "COUNT", "32项", "32项"),
         ("增长8.2%。全年", "RATE", "8.2%。全年", "8.2%"),  # no span crosses a sentence end
         ("“十四五”期间", "DATE", "“十四五”期间", "“十四五”期间"),
+        ("宣城审计中心副主任江海，省联社", "TITLE", "江海", None),  # a title ends with a post; a name does not
+        ("总经办李俊主任发言", "TITLE", "总经办", None),  # an office is not a post
+        ("四季镇长梁村支书吴锋介绍", "TITLE", "四季镇长梁村支书", "四季镇长梁村支书"),
+        ("招商银行董事长兼CEO田某", "TITLE", "CEO", "CEO"),
     ],
 )
 def test_constraints(text, label, surface, expected):
@@ -54,6 +58,39 @@ def test_constraints_keep_every_gold_span_of_the_corpus(corpus_docs):
         != (e["start_offset"], e["end_offset"])
     ]
     assert set(changed) <= KNOWN_EXCEPTIONS
+
+
+def test_titles_cut_short_are_mended_where_the_text_shows_how():
+    from model.constraints import mend_titles
+
+    def spans(text, *pieces):
+        out, at = [], 0
+        for surface, label in pieces:
+            start = text.index(surface, at)
+            at = start + len(surface)
+            out.append(([surface], start, at, label, 0.9 if label == "TITLE" else 0.8))
+        return out
+
+    def surfaces(text, mended):
+        return [(text[s:e], label, keys) for keys, s, e, label, _ in mended]
+
+    text = "招商银行机构客户部总经理郑某出席"
+    joined = mend_titles(text, spans(text, ("招商银行机构客户部", "TITLE"), ("总经理", "TITLE"), ("郑某", "PERSON")))
+    assert surfaces(text, joined) == [
+        ("招商银行机构客户部总经理", "TITLE", ["招商银行机构客户部", "总经理"]),  # both pieces' relation votes
+        ("郑某", "PERSON", ["郑某"]),
+    ]
+    text = "中国驻日本大使馆经济商务处参赞刘建平致辞"
+    extended = mend_titles(text, spans(text, ("中国驻日本大使馆经济商务处", "TITLE"), ("刘建平", "PERSON")))
+    assert surfaces(text, extended)[0][:2] == ("中国驻日本大使馆经济商务处参赞", "TITLE")
+    text = "部署；副县长孙某出席"  # a join never takes in punctuation
+    apart = mend_titles(text, spans(text, ("部署；", "TITLE"), ("副县长", "TITLE")))
+    assert [s for s, _, _ in surfaces(text, apart)] == ["部署；", "副县长"]
+    text = "总经办李俊主任发言"  # nothing to mend it with: left for constrain_span to drop
+    assert surfaces(text, mend_titles(text, spans(text, ("总经办", "TITLE"))))[0][0] == "总经办"
+    text = "经济商务处参赞会议"  # never over another span
+    kept = mend_titles(text, spans(text, ("经济商务处", "TITLE"), ("参赞会议", "ORG")))
+    assert surfaces(text, kept)[0][0] == "经济商务处"
 
 
 def test_title_links_stay_in_their_sentence():
