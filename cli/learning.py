@@ -209,6 +209,23 @@ def find_threshold(
         typer.echo(f"entity_threshold {result['best_threshold']} saved in {model_dir / 'zsie_config.json'}")
 
 
+def average(
+    models: list[Path] = typer.Argument(..., help="zsie model folders fine-tuned from the same start (two or more)"),
+    output: Path = typer.Option(..., "--output", "-o", help="folder for the averaged model"),
+) -> None:
+    """Average the weights of models fine-tuned from one start (a model soup); settings from the first."""
+    from training.average import average_models
+
+    for folder in models:
+        if not (folder / "zsie_config.json").exists():
+            raise typer.BadParameter(f"{folder} is not a zsie model (no zsie_config.json)", param_hint="MODELS")
+    try:
+        summary = average_models(models, output)
+    except ValueError as err:
+        raise typer.BadParameter(str(err), param_hint="MODELS") from err
+    typer.echo(f"averaged {len(summary['models'])} models into {output}")
+
+
 def model_card(
     model: Path = typer.Argument(..., help="model directory with training_summary.json and eval/report.json"),
     compare: list[str] = typer.Option(

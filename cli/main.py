@@ -17,6 +17,7 @@ for command in (
     learning.silver,
     learning.evaluate,
     learning.find_threshold,
+    learning.average,
     learning.model_card,
     extraction.extract,
     extraction.batch,
