@@ -183,15 +183,10 @@ def find_threshold(
     --criterion is the one to serve with (--apply saves it with the model)."""
     from model.bundled import resolve_model_dir
     from model.network import ZsieConfig
-    from training.evaluate import SWEEP_CRITERIA, threshold_sweep
+    from training.evaluate import threshold_sweep
 
-    if criterion not in SWEEP_CRITERIA:
-        raise typer.BadParameter(f"one of {', '.join(SWEEP_CRITERIA)}", param_hint="--criterion")
     model_dir = resolve_model_dir(model)
-    try:
-        result = threshold_sweep(model_dir, check_data(data), thresholds, criterion)
-    except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="--data") from err
+    result = threshold_sweep(model_dir, check_data(data), thresholds, criterion)
     typer.echo(f"{'threshold':<10}{'entity F1':>10}{'relation F1':>12}{'real officials F1':>19}")
     for row in result["rows"]:
         officials = "-" if row["real_officials_f1"] is None else f"{row['real_officials_f1']:.4f}"
@@ -216,13 +211,7 @@ def average(
     """Average the weights of models fine-tuned from one start (a model soup); settings from the first."""
     from training.average import average_models
 
-    for folder in models:
-        if not (folder / "zsie_config.json").exists():
-            raise typer.BadParameter(f"{folder} is not a zsie model (no zsie_config.json)", param_hint="MODELS")
-    try:
-        summary = average_models(models, output)
-    except ValueError as err:
-        raise typer.BadParameter(str(err), param_hint="MODELS") from err
+    summary = average_models(models, output)
     typer.echo(f"averaged {len(summary['models'])} models into {output}")
 
 

@@ -88,6 +88,11 @@ def lines_of(folder: str | Path) -> set[str]:
     return lines
 
 
+def shares_line(text: str, lines: set[str]) -> bool:
+    """Whether `text` holds one of `lines` (`lines_of` an evaluation set): then it is that article."""
+    return any(line in text for line in lines)
+
+
 def iter_articles():
     """(ref, text) of every article in the package, in package order."""
     for split in SPLITS:
@@ -169,7 +174,7 @@ def choose(
     chosen; `avoid`: lines (`lines_of`) no chosen article may contain."""
     pool = [c for c in candidates() if c.ref not in exclude]
     if avoid:
-        pool = [c for c in pool if not any(line in inews_text(c.ref) for line in avoid)]
+        pool = [c for c in pool if not shares_line(inews_text(c.ref), avoid)]
     topic = sorted((c for c in pool if c.topic >= 3 and (c.officials or c.money)), key=lambda c: -c.score)[:n_topic]
     chosen = {c.ref for c in topic}
     distractors = sorted(

@@ -275,7 +275,7 @@ class Predictor:
         linked = {}  # a joined title's pieces may each have voted for the same link: keep the best vote
         for (head_chars, tail_chars, rel_type), score in sorted(doc.relation_votes.items()):
             head, tail = index_of.get(head_chars), index_of.get(tail_chars)
-            if head is None or tail is None or score < self.config.relation_threshold or head == tail:
+            if head is None or tail is None or score < self.config.relation_threshold:
                 continue
             if self.config.constraints and rel_type == "has_title":
                 person, title = out.entities[head], out.entities[tail]

@@ -26,10 +26,10 @@ def average_models(model_dirs: list[str | Path], output: str | Path) -> dict:
     dirs = [Path(d) for d in model_dirs]
     if len(dirs) < 2:
         raise ValueError("averaging needs at least two models")
+    models = [ZsieModel.load(d) for d in dirs]  # FileNotFoundError for a folder that is not a zsie model
     tokenizers = {(d / "tokenizer.json").read_bytes() if (d / "tokenizer.json").exists() else b"" for d in dirs}
     if len(tokenizers) != 1:
         raise ValueError("the models have different tokenizers: average only models fine-tuned from one start")
-    models = [ZsieModel.load(d) for d in dirs]
     states = [m.state_dict() for m in models]
     first = states[0]
     for d, state in zip(dirs[1:], states[1:], strict=True):

@@ -33,7 +33,7 @@ def choose_articles(count: int, avoid_dir: Path | None = None) -> list[tuple[str
     """(source_ref, text) of the `count` most on-topic inews articles outside the corpus (by the topic score
     the corpus chose its articles with, `corpus/inews.py`). `avoid_dir`: a folder of .txt articles that must
     stay unseen (an evaluation set); any article sharing a line of 20+ characters with one of them is skipped."""
-    from corpus.inews import annotated_refs, candidates, inews_text, lines_of
+    from corpus.inews import annotated_refs, candidates, inews_text, lines_of, shares_line
 
     exclude = annotated_refs()
     avoid = lines_of(avoid_dir) if avoid_dir else set()
@@ -42,7 +42,7 @@ def choose_articles(count: int, avoid_dir: Path | None = None) -> list[tuple[str
         if candidate.ref in exclude:
             continue
         text = inews_text(candidate.ref)
-        if avoid and any(line in text for line in avoid):
+        if shares_line(text, avoid):
             continue
         picked.append((candidate.ref, text))
         if len(picked) == count:
