@@ -11,6 +11,10 @@
   read as a title (`江海`) are not titles. A piece that does not end with one, right before another TITLE, is
   the front of that title cut in two and joins it (`招商银行机构客户部` + `总经理`); one cut before its post
   word is extended over it (`…经济商务处` + `参赞`).
+- An ORG or a METRIC starts and ends where a segmenter word does (`WORD_ALIGNED`): `黑河旅俄华` (of 华侨),
+  `电信公` (of 公司), `招` (of 招商银行) are broken reads and are dropped. Names are not held to this (the
+  segmenter splits them wrongly: 王/小川); 96.5% of the corpus's real ORG spans and 98.6% of its METRIC spans
+  align, and on real dev (v0.4) the rule lifts ORG F1 0.357 -> 0.384 and METRIC 0.52 -> 0.55, recall unchanged.
 - A has_title link never crosses a sentence end.
 - A COUNT counts projects: its classifier is 项, or 项目 stands near it in the same sentence (`签约35个项目`,
   `新签约项目516个`); `两个` in `打造两个产业集群` is dropped.
@@ -19,6 +23,8 @@
 from __future__ import annotations
 
 import re
+
+from model.lexicon import ends_word, starts_word
 
 SENTENCE_END = "。！？；!;\n"  # not an ASCII ?: scraping leaves it for a full-width space
 _EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
@@ -79,6 +85,15 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
         if not surface.endswith("项") and not _counts_projects(text, start, end):
             return None
     return start, end
+
+
+WORD_ALIGNED = frozenset({"ORG", "METRIC"})
+
+
+def cuts_a_word(char_ids: list[int], start: int, end: int) -> bool:
+    """Whether the span [start, end) of a text starts or ends inside a segmenter word, given the text's
+    `model.lexicon.char_lexicon_ids`."""
+    return not (starts_word(char_ids[start]) and ends_word(char_ids[end - 1]))
 
 
 def ends_with_post(title: str) -> bool:

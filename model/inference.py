@@ -16,10 +16,10 @@ import torch
 
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
-from model.constraints import constrain_span, mend_titles, title_reaches
+from model.constraints import WORD_ALIGNED, constrain_span, cuts_a_word, mend_titles, title_reaches
 from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
-from model.lexicon import token_lexicon_ids
+from model.lexicon import char_lexicon_ids, token_lexicon_ids
 from model.network import ZsieModel, candidate_pairs, pair_row
 from model.propagation import propagate_names
 from model.windows import edge_weights, make_windows
@@ -262,10 +262,15 @@ class Predictor:
             clean_start, clean_end = doc.offsets[s][0], doc.offsets[e - 1][1]
             start, end = doc.clean.to_original(clean_start, clean_end)
             kept_spans.append(([(clean_start, clean_end)], start, end, label_name(label), score))
+        words = None
         if self.config.constraints:
             kept_spans = mend_titles(doc.clean.original, kept_spans)
+            if any(span[3] in WORD_ALIGNED for span in kept_spans):
+                words = char_lexicon_ids(doc.clean.text)
         for keys, start, end, label, score in kept_spans:
             if self.config.constraints:
+                if label in WORD_ALIGNED and cuts_a_word(words, keys[0][0], keys[-1][1]):
+                    continue
                 kept = constrain_span(doc.clean.original, label, start, end)
                 if kept is None:
                     continue

@@ -179,6 +179,15 @@ def char_lexicon_ids(text: str) -> list[int]:
     return ids
 
 
+def starts_word(lexicon_id_: int) -> bool:
+    """Whether the character with this id begins a segmenter word (whitespace, PAD_ID, stands alone)."""
+    return lexicon_id_ == PAD_ID or POSITIONS[(lexicon_id_ - 1) % len(POSITIONS)] in ("B", "S")
+
+
+def ends_word(lexicon_id_: int) -> bool:
+    return lexicon_id_ == PAD_ID or POSITIONS[(lexicon_id_ - 1) % len(POSITIONS)] in ("E", "S")
+
+
 def token_lexicon_ids(text: str, offsets: list[tuple[int, int]]) -> list[int]:
     """One lexicon id per token: the id of the token's first character (tokens here are one character, or a
     word piece of a checkpoint's tokenizer, whose first character stands for it)."""

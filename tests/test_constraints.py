@@ -110,3 +110,73 @@ def test_an_ascii_question_mark_left_by_scraping_does_not_end_the_sentence_of_a_
     text = "新签约项目。共35个人参加。"
     start = text.index("35个")
     assert constrain_span(text, "COUNT", start, start + 3) is None
+
+
+@pytest.mark.parametrize(
+    "text, surface, cuts",
+    [
+        ("代表团参观了黑河旅俄华侨纪念馆。", "黑河旅俄华", True),  # ends inside 华侨
+        ("代表团参观了黑河旅俄华侨纪念馆。", "黑河旅俄华侨纪念馆", False),
+        ("记者从市招商银行无锡分行获悉，", "招", True),  # the front of 招商银行
+        ("记者从市招商银行无锡分行获悉，", "招商银行无锡分行", False),
+        ("区电信公司负责人表示，", "电信公", True),
+        ("全年地区生产总值增长8%。", "地区生产总值", False),
+        ("全年地区生产总值增长8%。", "区生产总值", True),  # starts inside 地区
+    ],
+)
+def test_a_span_that_starts_or_ends_inside_a_segmenter_word_cuts_it(text, surface, cuts):
+    from model.constraints import cuts_a_word
+    from model.lexicon import char_lexicon_ids
+
+    start = text.index(surface)
+    assert cuts_a_word(char_lexicon_ids(text), start, start + len(surface)) is cuts
+
+
+def test_predicted_org_and_metric_spans_that_cut_a_word_are_dropped(tiny_model_dir):
+    """Through the inference path: the decoder's spans (forced here) are held to word edges for ORG and
+    METRIC only, and only while constraints are on."""
+    from model.decoding import TAGS
+    from model.inference import Predictor
+    from model.network import ZsieModel
+    from model.tokenization import load_tokenizer
+
+    text = "代表团参观了黑河旅俄华侨纪念馆和区电信公司。"
+    predictor = Predictor(ZsieModel.load(tiny_model_dir), load_tokenizer(tiny_model_dir))
+
+    def finish(*spans, constraints=True):
+        predictor.config.constraints, predictor.config.propagate = constraints, False
+        docs, _ = predictor.prepare([text])
+        doc = docs[0]
+        doc.probs[:, TAGS.index("O")] = 1.0
+        doc.weights[:] = 1.0
+        for surface, label in spans:  # one character per token with the tiny model's tokenizer
+            start = text.index(surface)
+            doc.probs[start : start + len(surface), TAGS.index("O")] = 0.0
+            doc.probs[start, TAGS.index(f"B-{label}")] = 1.0
+            doc.probs[start + 1 : start + len(surface), TAGS.index(f"I-{label}")] = 1.0
+        return [(text[e["start"] : e["end"]], e["label"]) for e in predictor._finish(doc).entities]
+
+    assert finish(("黑河旅俄华", "ORG"), ("区电信公", "METRIC")) == []
+    assert finish(("黑河旅俄华侨纪念馆", "ORG"), ("电信公司", "ORG")) == [
+        ("黑河旅俄华侨纪念馆", "ORG"),
+        ("电信公司", "ORG"),
+    ]
+    assert finish(("旅俄华", "PERSON")) == [("旅俄华", "PERSON")]  # names are not held to the segmenter's words
+    assert finish(("黑河旅俄华", "ORG"), constraints=False) == [("黑河旅俄华", "ORG")]
+
+
+def test_nearly_every_gold_org_and_metric_of_the_corpus_keeps_to_word_edges(corpus_docs):
+    """The premise of the word-edge rule: gold ORG and METRIC spans cut a segmenter word only rarely (an
+    abbreviation inside a longer word: 斐讯 of 斐讯路由器), so a predicted one that does is a broken read."""
+    from model.constraints import WORD_ALIGNED, cuts_a_word
+    from model.lexicon import char_lexicon_ids
+
+    spans = cut = 0
+    for doc in corpus_docs:
+        chars = None
+        for e in doc["entities"]:
+            if e["label"] in WORD_ALIGNED:
+                chars = chars or char_lexicon_ids(doc["text"])
+                spans += 1
+                cut += cuts_a_word(chars, e["start_offset"], e["end_offset"])
+    assert spans > 1000 and cut / spans < 0.04
