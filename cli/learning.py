@@ -129,14 +129,20 @@ def silver(
     relations: bool = typer.Option(
         SilverConfig.relations, help="teach the teacher's relations too (default: spans only)"
     ),
+    open_labels: str = typer.Option(
+        ",".join(SilverConfig.open_labels),
+        help="comma-separated labels the teacher misses too many of: its O teaches 'O or one of these' ('' for none)",
+    ),
 ) -> None:
     """Label real news outside the corpus with a trained model (self-training data for `zsie train --silver`)."""
     from corpus.doccano import write_jsonl
     from model.bundled import resolve_model_dir
     from training.silver import choose_articles, label_articles, silver_stats
 
+    opened = tuple(label.strip() for label in open_labels.split(",") if label.strip())
+    config = SilverConfig(keep=keep, floor=floor, relations=relations, open_labels=opened)
     articles = choose_articles(count, avoid_dir=avoid)
-    docs = label_articles(resolve_model_dir(model), articles, SilverConfig(keep=keep, floor=floor, relations=relations))
+    docs = label_articles(resolve_model_dir(model), articles, config)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(docs, output)
     typer.echo(json.dumps(silver_stats(docs), ensure_ascii=False))

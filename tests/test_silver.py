@@ -8,6 +8,7 @@ import torch
 
 from corpus.doccano import write_jsonl
 from corpus.inews import annotated_refs, available, inews_text
+from model.labels import ENTITY_LABELS
 from model.network import ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from tests.tiny_corpus import tiny_docs
@@ -64,6 +65,43 @@ def test_ignored_ranges_carry_no_label_and_the_weight_travels_with_the_windows()
     assert labels[TEXT.index("张海洋")] == TAG_IDS["B-PERSON"]
     assert labels[TEXT.index("5亿元")] == TAG_IDS["O"]
     assert window["weight"] == 0.5
+
+
+def test_open_labels_travel_from_the_teachers_config_to_the_windows():
+    doc = silver_document("train:7", predicted(), SilverConfig(open_labels=("ORG",)))
+    assert doc["open_labels"] == ["ORG"]
+    window = document_windows(doc, build_char_tokenizer(), 254, 64, 160)[0]
+    opened = {tag for tag, i in TAG_IDS.items() if window["open_tags"][i]}
+    assert opened == {"O", "B-ORG", "I-ORG"}
+    gold = document_windows(tiny_docs()[0], build_char_tokenizer(), 254, 64, 160)[0]
+    assert [tag for tag, i in TAG_IDS.items() if gold["open_tags"][i]] == ["O"]  # gold: O means O
+    with pytest.raises(ValueError, match="open labels must be entity labels"):
+        SilverConfig(open_labels=("ORGANISATION",))
+
+
+def test_an_o_token_with_open_labels_is_taught_o_or_those_labels():
+    tokenizer = build_char_tokenizer()
+    model, _ = build_model(TrainConfig(base_model="scratch-tiny"))
+    model.eval()
+    doc = {"id": "s", "text": "招商银行无锡分行将积极配合。", "entities": [], "relations": []}
+    window = document_windows(doc, tokenizer, 254, 64, 160)[0]
+
+    def ner_loss(labels):
+        row = {
+            **window,
+            "open_tags": document_windows({**doc, "open_labels": labels}, tokenizer, 254, 64, 160)[0]["open_tags"],
+        }
+        return batch_loss(model, collate([row], tokenizer.pad_token_id), 1.0)[1]
+
+    batch = collate([window], tokenizer.pad_token_id)
+    with torch.no_grad():
+        _, logits = model.encode(batch["input_ids"], batch["attention_mask"])
+        probs = logits[0, 1:-1].softmax(-1)  # the text's tokens, every one labelled O
+    org = [TAG_IDS["O"], TAG_IDS["B-ORG"], TAG_IDS["I-ORG"]]
+    assert ner_loss([]) == pytest.approx(-probs[:, TAG_IDS["O"]].log().mean().item(), rel=1e-4)
+    assert ner_loss(["ORG"]) == pytest.approx(-probs[:, org].sum(-1).log().mean().item(), rel=1e-4)
+    assert ner_loss(["ORG"]) < ner_loss([])
+    assert ner_loss(ENTITY_LABELS) == pytest.approx(0.0, abs=1e-5)  # every tag open: an O token teaches nothing
 
 
 def test_by_default_silver_teaches_spans_and_no_relation_pairs():
@@ -148,3 +186,14 @@ def test_cli_silver_labels_inews_articles_outside_the_corpus(tiny_model_dir, tmp
     assert all(d["source"] == "silver" and d["text"] == inews_text(d["source_ref"]) for d in docs)
     summary = result.output[result.output.index('{"documents"') :].splitlines()[0]  # after the progress bars
     assert json.loads(summary)["documents"] == 3
+
+
+def test_cli_silver_refuses_an_unknown_open_label_before_reading_articles(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    out = tmp_path / "silver.jsonl"
+    result = CliRunner().invoke(app, ["silver", "--open-labels", "ORG,COMPANY", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "COMPANY" in result.output and not out.exists()

@@ -22,8 +22,10 @@ def document_windows(
 ) -> list[dict]:
     """One feature dict per window of the (cleaned) document; every token lands in some window. With
     `lexicon`, each window also carries its tokens' lexicon ids (model/lexicon.py). A document's optional
-    `ignore` ranges (characters) carry no label, its `weight` (default 1) scales its loss, and with
-    `relations_unlabelled` its windows teach spans only (no relation pairs)."""
+    `ignore` ranges (characters) carry no label, its `weight` (default 1) scales its loss, its `open_labels`
+    (silver, training/silver.py) are labels its O tokens may also be (each window's `open_tags`: 1 for the O
+    tag and those labels' B-/I- tags), and with `relations_unlabelled` its windows teach spans only (no
+    relation pairs)."""
     clean = clean_text(doc["text"])
     ids, offsets = tokenize_document(tokenizer, clean.text)
     if not ids:
@@ -55,6 +57,7 @@ def document_windows(
         if head and tail:
             gold_rel[(head, tail)] = 1 + RELATION_TYPES.index(rel["type"])
 
+    open_tags = open_tag_mask(doc.get("open_labels", ()))
     features = []
     for start, end in make_windows(offsets, clean.text, max_tokens, overlap):
         inside = sorted({s for s in token_span.values() if s[0] >= start and s[1] <= end})
@@ -70,10 +73,19 @@ def document_windows(
                 "labels": [IGNORE] + tags[start:end] + [IGNORE],
                 "pairs": pairs,
                 "weight": float(doc.get("weight", 1.0)),
+                "open_tags": open_tags,
                 **({"lexicon_ids": [PAD_ID] + lexicon_ids[start:end] + [PAD_ID]} if lexicon else {}),
             }
         )
     return features
+
+
+def open_tag_mask(labels) -> list[int]:
+    """1 for the tags an O token may stand for: O itself and the B-/I- tags of `labels` (none: a full label)."""
+    unknown = set(labels) - set(ENTITY_LABELS)
+    if unknown:
+        raise ValueError(f"open labels must be entity labels, not {sorted(unknown)}")
+    return [int(tag == "O" or tag[2:] in labels) for tag in TAG_IDS]
 
 
 def _tokens_in(starts: list[int], cs: int, ce: int) -> list[int]:

@@ -18,7 +18,7 @@ from corpus.doccano import load_documents
 from model.encoder import SCRATCH_SIZES, scratch_config
 from model.network import GOLD_COLUMN, PAIR_COLUMNS, TRAIN_PAIR_COLUMNS, PairRow, ZsieConfig, ZsieModel
 from model.tokenization import build_char_tokenizer, load_tokenizer
-from training.data import IGNORE, document_windows, swap_entities
+from training.data import IGNORE, TAG_IDS, document_windows, open_tag_mask, swap_entities
 
 log = logging.getLogger(__name__)
 BATCH_COLUMN = PairRow._fields.index("batch")
@@ -110,17 +110,25 @@ def collate(rows: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
         "pairs": pair_tensor,
         "lexicon_ids": lexicon,
         "weights": torch.tensor([float(r.get("weight", 1.0)) for r in rows]),
+        "open_tags": torch.tensor([r.get("open_tags") or open_tag_mask(()) for r in rows], dtype=torch.bool),
     }
 
 
 def batch_loss(model: ZsieModel, batch: dict, relation_weight: float) -> tuple[torch.Tensor, float, float]:
     """BIO cross-entropy over the labelled tokens plus the relation loss over the candidate pairs; each
-    window's tokens and pairs count with its document's weight (silver below gold)."""
+    window's tokens and pairs count with its document's weight (silver below gold). An O token of a window
+    with open tags (silver: labels its teacher misses too many of) is taught "O or one of those tags": the
+    loss is -log of their summed probability (partial labels), so a missed span teaches no O."""
     hidden, logits = model.encode(batch["input_ids"], batch["attention_mask"], batch.get("lexicon_ids"))
     labels, weights = batch["labels"], batch["weights"]
     token_loss = torch.nn.functional.cross_entropy(
         logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=IGNORE, reduction="none"
     ).view(labels.shape)
+    open_tags = batch.get("open_tags")
+    if open_tags is not None and open_tags.sum() > len(open_tags):  # some window has more than O open
+        allowed = logits.masked_fill(~open_tags[:, None, :], float("-inf"))
+        partial = logits.logsumexp(-1) - allowed.logsumexp(-1)
+        token_loss = torch.where(labels == TAG_IDS["O"], partial, token_loss)
     labelled = (labels != IGNORE).float()
     ner = (token_loss * labelled * weights[:, None]).sum() / labelled.sum().clamp(min=1.0)
     pairs = batch["pairs"]
