@@ -70,12 +70,16 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
         results = local_results(pending, frozenset(seen), opts)
     buffers: dict[str, dict] = {}
     first_result_s = None  # start-up: engine, workers, model load, the first chunk's extraction
+    later_docs = 0  # documents extracted after the first chunk came back: the steady-state rate's work
     try:
         for shard_name, chunk, n_chunks, result in results:
+            part = json.loads(result)
             if first_result_s is None:
                 first_result_s = time.perf_counter() - started
+            else:
+                later_docs += len(part["ids"])
             buf = buffers.setdefault(shard_name, {"parts": {}, "n": n_chunks})
-            buf["parts"][chunk] = json.loads(result)
+            buf["parts"][chunk] = part
             if len(buf["parts"]) < buf["n"]:
                 continue
             parts = [buf["parts"][k] for k in range(buf["n"])]
@@ -106,6 +110,7 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
             close()
         bar.close()
     seconds = time.perf_counter() - started
+    steady_s = seconds - first_result_s if first_result_s is not None else 0.0
     all_errors = merge_errors(out_dir, input_errors)
     remaining = len(pending) - totals["shards_written"]
     summary = {
@@ -118,6 +123,8 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
         "seconds": round(seconds, 2),
         "documents_per_s": round(totals["documents"] / seconds, 2) if seconds else 0.0,
         "first_result_s": round(first_result_s, 2) if first_result_s is not None else None,
+        # the rate once the workers are up: what a long job runs at, its start-up paid once
+        "steady_documents_per_s": round(later_docs / steady_s, 2) if later_docs and steady_s > 0 else None,
         "engine": opts.engine,
         "format": opts.output_format,
         "output": str(out_dir),

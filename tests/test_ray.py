@@ -101,12 +101,33 @@ def test_ray_records_are_byte_identical_to_extract_many(tiny_model_dir, referenc
     assert summary["documents"] == 200 and summary["errors"] == 0 and summary["shards_written"] == 4
     assert summary["facts"] > 0 and summary["documents_per_s"] > 0
     assert 0 < summary["first_result_s"] <= summary["seconds"]
+    assert summary["steady_documents_per_s"] > 0  # chunks came back after the first
     assert [p.name for p in sorted((tmp_path / "out").glob("news-*.jsonl"))] == [
         f"news-0000{i}.jsonl" for i in range(4)
     ]
     assert output_lines(tmp_path / "out") == expected  # shard order is input order
     raw = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").glob("news-*.jsonl")))
     assert raw == "".join(line + "\n" for line in expected)
+
+
+def slow_loading(model_dir, device, int8, threads):
+    """A model that takes a second to load: start-up a long job pays once."""
+    import time
+
+    from bulk.work import default_loader
+
+    time.sleep(1.0)
+    return default_loader(model_dir, device, int8, threads)
+
+
+def test_the_steady_rate_leaves_the_start_up_out(tiny_model_dir, reference, tmp_path):
+    docs, expected = reference
+    src = write_jsonl(tmp_path / "news.jsonl", docs)
+    summary = run_batch([src], tmp_path / "out", options(tiny_model_dir, engine="local", loader=slow_loading))
+    assert output_lines(tmp_path / "out") == expected
+    assert summary["first_result_s"] > 1.0
+    # the whole job's rate carries the load; the steady one does not
+    assert summary["steady_documents_per_s"] > summary["documents_per_s"] > 0
 
 
 def test_malformed_line_and_failing_document_go_to_errors_and_the_rest_complete(tiny_model_dir, tmp_path):
