@@ -52,6 +52,26 @@ def test_model_card_reports_training_and_test_metrics(scratch_model, tiny_file):
     assert ZsieModel.load(out).config.metrics["entity_micro_f1"] >= 0.9
 
 
+def test_ablation_rows_are_updated_by_run_and_the_others_kept(scratch_model, tiny_file, tmp_path):
+    import shutil
+
+    from training.model_card import write_model_card
+
+    out, _ = scratch_model
+    model = shutil.copytree(out, tmp_path / "model")
+    evaluate(out, [str(tiny_file)], out / "eval")
+    shutil.copytree(out / "eval", model / "eval", dirs_exist_ok=True)
+    evaluate(out, [str(tiny_file)], out / "dev")  # the run folder's dev report (the tiny corpus is all written)
+    old = [{"run": "gone", "real_dev_entity_f1": 0.5}, {"run": "tiny", "real_dev_entity_f1": 0.1}]
+    (model / "ablation.json").write_text(json.dumps(old), encoding="utf-8")
+    card = write_model_card(model, ablation={"tiny": out, "new": out}).read_text()
+    rows = json.loads((model / "ablation.json").read_text())
+    assert [r["run"] for r in rows] == ["gone", "tiny", "new"]
+    assert rows[0] == old[0]  # a run whose folder is gone keeps its figures
+    assert rows[1]["written_dev_entity_f1"] >= 0.9 and rows[1]["epochs"] == 40  # re-scored from its folder
+    assert "| gone | 0.5 |" in card and "| new |" in card
+
+
 def test_loaded_model_predicts_what_the_trained_one_did(tiny_file, tmp_path):
     """The caller drives the loop: build the model, take the epochs, save; the saved model predicts exactly
     what the in-memory one does."""

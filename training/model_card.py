@@ -128,11 +128,14 @@ def write_model_card(
 ) -> Path:
     """MODEL_CARD.md from training_summary.json, eval/report.json, the base encoder's pretrain summary,
     optional comparison reports {name: report.json} and ablation run folders {name: folder} (their figures are
-    kept in ablation.json beside the model); the test metrics also go into zsie_config.json."""
+    kept in ablation.json beside the model: a run's row replaces the row of its name, rows of runs not given stay,
+    since their folders may be long gone); the test metrics also go into zsie_config.json."""
     model_dir = Path(model_dir)
     if ablation:
+        rows = {r["run"]: r for r in _read(model_dir / "ablation.json") or []}
+        rows.update((r["run"], r) for r in ablation_rows(ablation))
         (model_dir / "ablation.json").write_text(
-            json.dumps(ablation_rows(ablation), indent=2, ensure_ascii=False), encoding="utf-8"
+            json.dumps(list(rows.values()), indent=2, ensure_ascii=False), encoding="utf-8"
         )
     config = ZsieConfig.load(model_dir)
     training = _read(model_dir / "training_summary.json") or {}
@@ -289,11 +292,15 @@ def write_model_card(
             "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
             "|---|---|---|---|---|---|---|",
         ]
-        lines += [
-            f"| {r['run']} | {r['real_dev_entity_f1']} | {r['real_dev_person_f1']} | {r['real_dev_officials_f1']} | "
-            f"{r['written_dev_entity_f1']} | {r['epochs']} | {r['minutes']} |"
-            for r in ablation_table
-        ]
+        columns = (
+            "real_dev_entity_f1",
+            "real_dev_person_f1",
+            "real_dev_officials_f1",
+            "written_dev_entity_f1",
+            "epochs",
+            "minutes",
+        )
+        lines += [f"| {r['run']} | " + " | ".join(str(r.get(c, "—")) for c in columns) + " |" for r in ablation_table]
     lines += [
         "",
         f"## Test split, all {report['documents']} documents, strict",
