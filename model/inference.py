@@ -19,7 +19,7 @@ from model.cleaning import CleanText, clean_text
 from model.constraints import WORD_ALIGNED, constrain_span, cuts_a_word, mend_titles, title_reaches
 from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
-from model.lexicon import char_lexicon_ids, token_lexicon_ids
+from model.lexicon import char_lexicon_ids, tokens_from_chars
 from model.network import ZsieModel, candidate_pairs, pair_row
 from model.propagation import propagate_names
 from model.windows import edge_weights, make_windows
@@ -42,6 +42,7 @@ class _Doc:
     segments: list[tuple[int, int]]  # token ranges outside site chrome
     chrome: list[tuple[int, int]]  # the site chrome itself, original character ranges
     lexicon: list[int] | None = None  # one lexicon id per token, when the model reads the lexicon channel
+    words: list[int] | None = None  # one lexicon id per clean character (the segmentation, done once)
     relation_votes: dict = field(default_factory=dict)  # (head chars, tail chars, type) -> score
 
 
@@ -127,7 +128,8 @@ class Predictor:
             ids, offsets = tokenize_document(self.tokenizer, clean.text)
             chrome = chrome_ranges(clean.original)
             segments = content_segments(clean, offsets, chrome)
-            lexicon = token_lexicon_ids(clean.text, offsets) if self.config.lexicon else None
+            words = char_lexicon_ids(clean.text) if self.config.lexicon else None
+            lexicon = tokens_from_chars(words, offsets) if words is not None else None
             docs.append(
                 _Doc(
                     clean,
@@ -138,6 +140,7 @@ class Predictor:
                     segments,
                     chrome,
                     lexicon=lexicon,
+                    words=words,
                 )
             )
             for seg_start, seg_end in segments:
@@ -266,7 +269,7 @@ class Predictor:
         if self.config.constraints:
             kept_spans = mend_titles(doc.clean.original, kept_spans)
             if any(span[3] in WORD_ALIGNED for span in kept_spans):
-                words = char_lexicon_ids(doc.clean.text)
+                words = doc.words if doc.words is not None else char_lexicon_ids(doc.clean.text)
         for keys, start, end, label, score in kept_spans:
             if self.config.constraints:
                 if label in WORD_ALIGNED and cuts_a_word(words, keys[0][0], keys[-1][1]):

@@ -191,5 +191,9 @@ def ends_word(lexicon_id_: int) -> bool:
 def token_lexicon_ids(text: str, offsets: list[tuple[int, int]]) -> list[int]:
     """One lexicon id per token: the id of the token's first character (tokens here are one character, or a
     word piece of a checkpoint's tokenizer, whose first character stands for it)."""
-    chars = char_lexicon_ids(text)
+    return tokens_from_chars(char_lexicon_ids(text), offsets)
+
+
+def tokens_from_chars(chars: list[int], offsets: list[tuple[int, int]]) -> list[int]:
+    """`token_lexicon_ids` from the text's `char_lexicon_ids`, for a caller that keeps those too."""
     return [chars[start] if start < len(chars) else PAD_ID for start, _ in offsets]
