@@ -198,6 +198,9 @@ def test_threshold_sweep_scores_each_threshold_as_served(tiny_model_dir, tiny_fi
     assert ZsieConfig.load(tiny_model_dir).entity_threshold == 0.0  # so evaluate() keeps every span too
     assert abs(f1[0.0] - evaluate(tiny_model_dir, [tiny_file])["entities"]["micro"]["f1"]) < 1e-9
     assert {row["real_officials_f1"] for row in result["rows"]} == {None}  # the tiny corpus has no real slice
+    tie = threshold_sweep(tiny_model_dir, [tiny_file], [0.0, 0.001])  # no span scores under 0.001: equal rows
+    assert tie["rows"][0]["entity_micro_f1"] == tie["rows"][1]["entity_micro_f1"]
+    assert tie["best_threshold"] == 0.001  # a tie goes to the stricter threshold
     with pytest.raises(ValueError, match="needs real documents"):
         threshold_sweep(tiny_model_dir, [tiny_file], [0.0], criterion="officials-real")
 

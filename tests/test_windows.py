@@ -78,7 +78,19 @@ def test_decoding_never_starts_a_span_with_an_inside_tag():
     )
     spans = decode_bio(probs)
     assert [(s, e, lab) for s, e, lab, _ in spans] == [(1, 3, L.index("AMOUNT")), (3, 4, L.index("RATE"))]
-    assert abs(spans[0][3] - (0.35 + 0.9) / 2) < 1e-6  # the score is that of the decoded tags
+    assert abs(spans[0][3] - (0.95 + 0.901) / 2) < 1e-6  # the score is the label's B- + I- mass
+
+
+def test_a_title_right_after_a_name_keeps_the_score_of_its_label():
+    from model.labels import ENTITY_LABELS as L
+
+    # 李 俊 主 任: the model says TITLE for 主 but mostly as I-TITLE, which may not follow I-PERSON
+    probs = _probs(
+        [{"B-PERSON": 0.99}, {"I-PERSON": 0.97}, {"I-TITLE": 0.86, "B-TITLE": 0.07, "O": 0.05}, {"I-TITLE": 0.75}]
+    )
+    spans = decode_bio(probs)
+    assert [(s, e, lab) for s, e, lab, _ in spans] == [(0, 2, L.index("PERSON")), (2, 4, L.index("TITLE"))]
+    assert spans[1][3] > 0.8  # the decoded tags alone (B 0.07, I 0.75) would score it 0.41, under any threshold
 
 
 def test_pair_rows_have_one_layout_in_training_and_inference():
