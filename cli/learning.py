@@ -75,7 +75,7 @@ def train(
     name: str = typer.Option(TRAIN.name, help="model name recorded in its config"),
     resume: bool = typer.Option(False, help="continue from OUTPUT/checkpoint"),
     entity_threshold: float = typer.Option(
-        TRAIN.entity_threshold, help="drop spans whose mean tag probability is lower (saved with the model)"
+        TRAIN.entity_threshold, help="drop spans whose mean label probability (B- + I-) is lower (saved with the model)"
     ),
     pool_share: float = typer.Option(
         TRAIN.pool_share, help="share of swapped names/titles drawn from real-world pools (0: corpus only)"

@@ -32,6 +32,9 @@ class ZsieConfig:
     version: str = "0.1.0"
     name: str = "zsie"
     base_model: str = "scratch-small"
+    # the models this one was warm-started from, nearest first, down to the pretrained encoder: the lineage
+    # outlives the folders of intermediate runs (the card names the encoder's pretraining from it)
+    base_chain: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=lambda: list(ENTITY_LABELS))
     relation_types: list[str] = field(default_factory=lambda: list(RELATION_TYPES))
     max_tokens: int = 254  # per window, without [CLS]/[SEP]
@@ -39,7 +42,7 @@ class ZsieConfig:
     max_pair_distance: int = 160  # tokens between a relation's head and tail
     relation_width: int = 256
     relation_threshold: float = 0.5
-    entity_threshold: float = 0.0  # spans whose mean tag probability is lower are dropped; chosen on dev
+    entity_threshold: float = 0.0  # spans whose mean label probability (B- + I-) is lower are dropped; chosen on dev
     lexicon: bool = False  # the lexicon channel (model/lexicon.py): segmenter word positions and tags as input
     constraints: bool = True  # output constraints on spans (model/constraints.py)
     propagate: bool = True  # confirmed officials' names spread over their document (model/propagation.py)
@@ -54,6 +57,15 @@ class ZsieConfig:
         data = json.loads((directory / "zsie_config.json").read_text())
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def base_chain_of(base_model: str) -> list[str]:
+    """`base_model` and, when it is a zsie model, the models it was warm-started from, nearest first."""
+    base = Path(base_model)
+    if not (base / "zsie_config.json").exists():
+        return [base_model]
+    config = ZsieConfig.load(base)
+    return [base_model, *(config.base_chain or base_chain_of(config.base_model))]
 
 
 def distance_bucket(distance: int) -> int:

@@ -58,3 +58,21 @@ def test_models_that_cannot_be_averaged_are_refused(tiny_model_dir, tmp_path):
     result = CliRunner().invoke(app, ["average", str(tiny_model_dir), str(tmp_path), "-o", str(tmp_path / "x")])
     message = " ".join(result.output.replace("│", " ").split())  # the error box wraps long lines
     assert result.exit_code != 0 and "is not a zsie model" in message
+
+
+def test_an_average_records_the_training_of_every_run_in_it_even_nested(tiny_model_dir, tmp_path):
+    from training.model_card import ablation_rows
+
+    first = shifted_copy(tiny_model_dir, tmp_path / "first", 0.5)
+    second = shifted_copy(tiny_model_dir, tmp_path / "second", 1.0)
+    third = shifted_copy(tiny_model_dir, tmp_path / "third", 1.5)
+    for folder, epochs in ((first, 2), (second, 3), (third, 4)):
+        log = [{"epoch": e + 1, "minutes": 1.5 * (e + 1)} for e in range(epochs)]
+        (folder / "training_summary.json").write_text(json.dumps({"log": log}))
+    average_models([first, second], tmp_path / "pair")
+    nested = average_models([tmp_path / "pair", third], tmp_path / "nested")
+    assert [(r["epochs"], r["minutes"]) for r in nested["training"]] == [(2, 3.0), (3, 4.5), (4, 6.0)]
+    shutil.rmtree(first)  # the members' folders may go; the cost stays with the average
+    shutil.rmtree(second)
+    row = ablation_rows({"nested": tmp_path / "nested"})[0]
+    assert row["epochs"] == "2 + 3 + 4" and row["minutes"] == 13.5

@@ -161,9 +161,19 @@ def test_any_local_bert_checkpoint_is_a_base_model(tiny_file, tmp_path):
     summary = train([str(tiny_file)], [str(tiny_file)], out, TrainConfig(base_model=str(base), **FAST))
     assert summary["best_dev_entity_f1"] >= 0.9
     model = ZsieModel.load(out)
-    assert model.config.base_model == str(base)
+    assert model.config.base_model == str(base) and model.config.base_chain == [str(base)]
     pred = Predictor(model, load_tokenizer(out)).predict([tiny_docs()[1]["text"]])[0]
     assert {"PERSON", "AMOUNT", "STRATEGY"} <= {e["label"] for e in pred.entities}
+    # a warm start records the lineage, which outlives the intermediate model's folder
+    second = tmp_path / "second"
+    train([str(tiny_file)], [], second, TrainConfig(base_model=str(out), **{**FAST, "epochs": 1}))
+    assert ZsieConfig.load(second).base_chain == [str(out), str(base)]
+    import shutil
+
+    shutil.rmtree(out)
+    from model.network import base_chain_of
+
+    assert base_chain_of(str(second)) == [str(second), str(out), str(base)]
 
 
 def test_base_model_with_short_positions_is_refused(tiny_file, tmp_path):

@@ -45,6 +45,21 @@ def average_models(model_dirs: list[str | Path], output: str | Path) -> dict:
     for name in CARRIED:
         if (dirs[-1] / name).exists():
             shutil.copyfile(dirs[-1] / name, output / name)
-    summary = {"models": [str(d) for d in dirs], "weights": [round(1 / len(dirs), 6)] * len(dirs)}
+    summary = {
+        "models": [str(d) for d in dirs],
+        "weights": [round(1 / len(dirs), 6)] * len(dirs),
+        "training": [run for d in dirs for run in training_runs(d)],
+    }
     (output / SUMMARY).write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return summary
+
+
+def training_runs(model_dir: Path) -> list[dict]:
+    """The fine-tuning runs whose weights a model holds: {model, epochs, minutes} for a trained model, the runs
+    of its members for an average (recorded when it was made, so the cost outlives the members' folders)."""
+    soup = model_dir / SUMMARY
+    if soup.exists():
+        return json.loads(soup.read_text(encoding="utf-8")).get("training", [])
+    summary = model_dir / "training_summary.json"
+    log = json.loads(summary.read_text(encoding="utf-8")).get("log", []) if summary.exists() else []
+    return [{"model": str(model_dir), "epochs": len(log), "minutes": log[-1]["minutes"] if log else None}]

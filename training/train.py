@@ -16,7 +16,15 @@ from tqdm import tqdm
 
 from corpus.doccano import load_documents
 from model.encoder import SCRATCH_SIZES, scratch_config
-from model.network import GOLD_COLUMN, PAIR_COLUMNS, TRAIN_PAIR_COLUMNS, PairRow, ZsieConfig, ZsieModel
+from model.network import (
+    GOLD_COLUMN,
+    PAIR_COLUMNS,
+    TRAIN_PAIR_COLUMNS,
+    PairRow,
+    ZsieConfig,
+    ZsieModel,
+    base_chain_of,
+)
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from training.data import IGNORE, TAG_IDS, document_windows, open_tag_mask, swap_entities
 
@@ -55,6 +63,7 @@ def set_seed(seed: int) -> None:
 def build_model(config: TrainConfig) -> tuple[ZsieModel, object]:
     zcfg = ZsieConfig(
         base_model=config.base_model,
+        base_chain=base_chain_of(config.base_model),
         max_tokens=config.max_tokens,
         overlap=config.overlap,
         name=config.name,
