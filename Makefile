@@ -77,9 +77,10 @@ model-avg12: $(STAMP)
 silver3: $(STAMP)
 	$(VENV)/bin/zsie silver --model runs/zsie-avg12 --count 400 --output runs/silver3.jsonl --open-labels ORG,METRIC,DATE $(SILVER_AVOID)
 
+ROUND3 := $(TRAIN_DATA) --base-model runs/zsie-avg12 --lr 2e-4 --lexicon --augment-copies 1 --patience 3 --epochs 4 \
+	--silver-weight 0.5 --postpose-share 0.3
 model-r3: $(STAMP)
-	$(VENV)/bin/zsie train $(TRAIN_DATA) --base-model runs/zsie-avg12 --lr 2e-4 --lexicon --augment-copies 1 --patience 3 \
-		--epochs 4 --silver-weight 0.5 --postpose-share 0.3 --output runs/zsie-r3 --silver runs/silver3.jsonl
+	$(VENV)/bin/zsie train $(ROUND3) --output runs/zsie-r3 --silver runs/silver3.jsonl
 
 model: $(STAMP)
 	rm -rf models/zsie-small
@@ -102,8 +103,9 @@ model-written: $(STAMP)
 # is s3-silver-post's command after that, so a re-run of this target gives s3-silver-post the wider pools too.
 # Self-training rounds, full schedule: r1 = model-s3, r2 = model-s4, r2-silver1 = r2's data with round-1 silver,
 # average = v0.4's weights at the training threshold, r3 = model-r3, average-r3 = the bundled model's weights at the
-# training threshold. The s3-* rows and r1 ran when the training split had 91 real articles; the others with 151.
-ABLATION_RUNS := old-recipe lexicon pools pools+lexicon s3-gold s3-silver s3-silver-post s3-spt s3-spans r1 r2-silver1 r2 average r3 average-r3
+# training threshold; r3-closed and average-r3-closed the same with silver whose O teaches O for every label.
+# The s3-* rows and r1 ran when the training split had 91 real articles; the others with 151.
+ABLATION_RUNS := old-recipe lexicon pools pools+lexicon s3-gold s3-silver s3-silver-post s3-spt s3-spans r1 r2-silver1 r2 average r3 average-r3 r3-closed average-r3-closed
 ABLATION := $(STAGE2) --epochs 2 --augment-copies 1 --patience 2
 ablation: $(STAMP)
 	$(VENV)/bin/zsie train $(ABLATION) --output runs/abl-old-recipe --pool-share 0
@@ -117,6 +119,9 @@ ablation: $(STAMP)
 	$(VENV)/bin/zsie train $(STAGE3) --epochs 3 --output runs/abl-s3-spans --silver runs/silver.jsonl --postpose-share 0.3
 	$(VENV)/bin/zsie train $(SELF_TRAIN) --output runs/abl-r2-silver1 --silver runs/silver.jsonl
 	rm -rf runs/abl-average-r3 && $(VENV)/bin/zsie average runs/zsie-avg12 runs/zsie-r3 --output runs/abl-average-r3
+	$(VENV)/bin/zsie silver --model runs/zsie-avg12 --count 400 --output runs/silver3-closed.jsonl --open-labels '' $(SILVER_AVOID)
+	$(VENV)/bin/zsie train $(ROUND3) --output runs/abl-r3-closed --silver runs/silver3-closed.jsonl
+	rm -rf runs/abl-average-r3-closed && $(VENV)/bin/zsie average runs/zsie-avg12 runs/abl-r3-closed --output runs/abl-average-r3-closed
 	ln -sfn zsie-s3 runs/abl-r1 && ln -sfn zsie-s4 runs/abl-r2 && ln -sfn zsie-avg12 runs/abl-average && ln -sfn zsie-r3 runs/abl-r3
 	for run in $(ABLATION_RUNS); do $(VENV)/bin/zsie evaluate --model runs/abl-$$run --data annotations/dev.jsonl --output runs/abl-$$run/dev; done
 

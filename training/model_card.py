@@ -287,12 +287,14 @@ def write_model_card(
             "more real articles and silver labelled by `r1`; `r2-silver1` that split with r1's silver (round-1 "
             "labels); `average` the mean of r1's and r2's weights (v0.4); `r3` continues `average` for 4 epochs (lr 2e-4) "
             "on gold + 400 silver articles labelled by `average`, whose O teaches only 'O or ORG/METRIC/DATE' (open "
-            "labels); `average-r3` the mean of `average` and `r3` (this model, before its threshold was chosen). The "
+            "labels); `average-r3` the mean of `average` and `r3` (this model, before its threshold was chosen); "
+            "`r3-closed` and `average-r3-closed` the same with the same silver spans but an O that teaches O for "
+            "every label. The "
             "s3-* rows and r1 ran on the training split of 91 real articles, the others on 151. Minutes are "
             "wall time on a shared 2-core machine. Output constraints and name propagation are on in every row; "
             "entity threshold 0.6. The rows up to `average, as scored for v0.4` were scored before two later inference changes (ORG and METRIC "
-            "spans at segmenter word edges; a span scored by its label's B- and I- mass), `average`, `r3` and "
-            "`average-r3` with them, so compare those three with each other.",
+            "spans at segmenter word edges; a span scored by its label's B- and I- mass), the rows from `average` on "
+            "with them, so compare those with each other.",
             "",
             "| run | real-dev entity F1 | real-dev PERSON F1 | real-dev officials F1 | written-dev entity F1 | epochs | minutes |",
             "|---|---|---|---|---|---|---|",
