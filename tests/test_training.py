@@ -1,13 +1,14 @@
 """flair's contract for every model class: train -> save -> load -> predict, on a tiny corpus."""
 
 import json
+import shutil
 
 import pytest
 from transformers import BertConfig, BertModel, pipeline
 
 from corpus.doccano import write_jsonl
 from model.inference import Predictor
-from model.network import ZsieConfig, ZsieModel
+from model.network import ZsieConfig, ZsieModel, base_chain_of
 from model.tokenization import build_char_tokenizer, load_tokenizer
 from tests.tiny_corpus import tiny_docs
 from training.evaluate import evaluate
@@ -53,8 +54,6 @@ def test_model_card_reports_training_and_test_metrics(scratch_model, tiny_file):
 
 
 def test_ablation_rows_are_updated_by_run_and_the_others_kept(scratch_model, tiny_file, tmp_path):
-    import shutil
-
     from training.model_card import write_model_card
 
     out, _ = scratch_model
@@ -168,11 +167,7 @@ def test_any_local_bert_checkpoint_is_a_base_model(tiny_file, tmp_path):
     second = tmp_path / "second"
     train([str(tiny_file)], [], second, TrainConfig(base_model=str(out), **{**FAST, "epochs": 1}))
     assert ZsieConfig.load(second).base_chain == [str(out), str(base)]
-    import shutil
-
     shutil.rmtree(out)
-    from model.network import base_chain_of
-
     assert base_chain_of(str(second)) == [str(second), str(out), str(base)]
 
 

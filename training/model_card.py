@@ -188,7 +188,11 @@ def write_model_card(
             + ", fine-tuned from the same start on different data; the training figures below are those of the last."
         )
     lines += [
-        f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`).",
+        (
+            "- Command: `make model` (`zsie average` of the models above, `zsie find-threshold`, then `zsie evaluate`)."
+            if soup
+            else f"- Command: `make model` (`zsie train --base-model {config.base_model} …`, then `zsie evaluate`)."
+        ),
         f"- Base encoder: `{config.base_model}`."
         + (
             " It is itself a zsie model (continued fine-tuning: encoder, BIO head, relation head and lexicon "
