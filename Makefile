@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test,pretrain]'
 	touch $(STAMP)
 
-.PHONY: install serve test format annotations model model-written model-gold silver silver-links model-s3 silver2 model-s4 model-avg12 silver3 model-r3 ablation encoder baseline
+.PHONY: install serve test format annotations model model-written model-gold silver silver-links model-s3 silver2 model-s4 model-avg12 silver3 model-r3 model-avg-r3 silver4 model-r4 ablation encoder baseline
 install: $(STAMP)
 
 serve: $(STAMP)
@@ -81,6 +81,20 @@ ROUND3 := $(TRAIN_DATA) --base-model runs/zsie-avg12 --lr 2e-4 --lexicon --augme
 	--silver-weight 0.5 --postpose-share 0.3
 model-r3: $(STAMP)
 	$(VENV)/bin/zsie train $(ROUND3) --output runs/zsie-r3 --silver runs/silver3.jsonl
+
+# Round 4: v0.5 (the average of v0.4 and round 3, kept as runs/zsie-avg-r3) labels 600 articles (the 400 of
+# round 3 and the next 200), open labels as in round 3, and is continued on gold + that silver for 3 epochs.
+model-avg-r3: $(STAMP)
+	rm -rf runs/zsie-avg-r3
+	$(VENV)/bin/zsie average runs/zsie-avg12 runs/zsie-r3 --output runs/zsie-avg-r3
+
+silver4: $(STAMP)
+	$(VENV)/bin/zsie silver --model runs/zsie-avg-r3 --count 600 --output runs/silver4.jsonl --open-labels ORG,METRIC,DATE $(SILVER_AVOID)
+
+ROUND4 := $(TRAIN_DATA) --base-model runs/zsie-avg-r3 --lr 2e-4 --lexicon --augment-copies 1 --patience 3 --epochs 3 \
+	--silver-weight 0.5 --postpose-share 0.3
+model-r4: $(STAMP)
+	$(VENV)/bin/zsie train $(ROUND4) --output runs/zsie-r4 --silver runs/silver4.jsonl
 
 model: $(STAMP)
 	rm -rf models/zsie-small

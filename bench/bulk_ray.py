@@ -43,9 +43,15 @@ def articles(n: int) -> tuple[list[dict], str]:
     ], "test split (no inews)"
 
 
-def splits(cores: int) -> list[tuple[int, int]]:
-    """(actors, threads per actor) using every core: 1 x cores ... cores x 1."""
-    return [(a, cores // a) for a in range(1, cores + 1) if cores % a == 0]
+def splits(cores: int) -> list[tuple[int, int, int]]:
+    """(actors, threads per pass, calls per actor) using every core: 1 x cores ... cores x 1, and one actor
+    running `cores` one-thread calls at once."""
+    plain = [(a, cores // a, 1) for a in range(1, cores + 1) if cores % a == 0]
+    return plain + ([(1, 1, cores)] if cores > 1 else [])
+
+
+def split_name(actors: int, threads: int, calls: int) -> str:
+    return f"{actors}x{threads}" + (f" {calls} calls" if calls > 1 else "")
 
 
 def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
@@ -79,8 +85,8 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         source_file = Path(tmp) / "articles.jsonl"
         source_file.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-        for actors, threads in splits(cores):
-            out = Path(tmp) / f"out-{actors}x{threads}"
+        for actors, threads, calls in splits(cores):
+            out = Path(tmp) / f"out-{actors}x{threads}x{calls}"
             summary = run_batch(
                 [source_file],
                 out,
@@ -91,17 +97,19 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
                     batch_size=BATCH_SIZE,
                     shard_size=BATCH_SIZE * 32,
                     actors=actors,
-                    cpus_per_actor=threads,
+                    cpus_per_actor=threads * calls,
                     threads_per_actor=threads,
+                    calls_per_actor=calls,
                     progress=False,
                 ),
             )
             lines = [
                 json.dumps(r, ensure_ascii=False) for p in sorted(out.glob("articles-*.jsonl")) for r in read_records(p)
             ]
-            result["ray"][f"{actors}x{threads}"] = {
+            result["ray"][split_name(actors, threads, calls)] = {
                 "actors": actors,
                 "threads_per_actor": threads,
+                "calls_per_actor": calls,
                 "seconds": summary["seconds"],
                 "docs_per_s": summary["documents_per_s"],
                 # when the driver got its first chunk back: Ray Data hands a map task's output over when the
@@ -112,7 +120,10 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
                 "errors": summary["errors"],
                 "identical": lines == reference,
             }
-    one = result["ray"][f"1x{cores}"]
+    # one actor at its best: one pass of every core's thread, or a call per core of one thread each
+    one_actor = [k for k, r in result["ray"].items() if r["actors"] == 1]
+    result["best_1_actor"] = max(one_actor, key=lambda k: result["ray"][k]["docs_per_s"])
+    one = result["ray"][result["best_1_actor"]]
     result["ray_1_actor_vs_in_process"] = round(one["docs_per_s"] / result["in_process"]["docs_per_s"], 3)
     result["within_15pct"] = result["ray_1_actor_vs_in_process"] >= 0.85
     # after start-up (actor start, model load: paid once per job, whatever its size)

@@ -133,7 +133,7 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
             (
                 "ray",
                 f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s, Ray (actors x threads) "
-                f"{splits} docs/s; 1 actor {r['ray_1_actor_vs_in_process']}x in-process"
+                f"{splits} docs/s; 1 actor ({r.get('best_1_actor', '1x2')}) {r['ray_1_actor_vs_in_process']}x in-process"
                 + (
                     f" (after start-up {r['ray_1_actor_steady_vs_in_process']}x)"
                     if "ray_1_actor_steady_vs_in_process" in r

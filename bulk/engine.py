@@ -35,7 +35,10 @@ class BatchOptions:
     shard_size: int = 1024  # documents per output shard; a multiple of batch_size keeps passes as extract_many's
     actors: int | None = None  # Ray: None = as many as the CPUs (or GPUs) allow
     cpus_per_actor: float = 1
-    threads_per_actor: int | None = None  # torch threads; None = cpus_per_actor
+    threads_per_actor: int | None = None  # torch threads per model pass; None = cpus_per_actor / calls_per_actor
+    # chunks one actor extracts at once, each on its own thread with the actor's one Extractor: 2 calls of one
+    # thread each keep two cores busy where one pass of two threads leaves them idle at every sync point
+    calls_per_actor: int = 1
     gpus_per_actor: float = 0  # > 0: each actor asks for this (fractional) GPU and uses CUDA
     address: str | None = None  # Ray cluster; None = RAY_ADDRESS or a local Ray started here
     num_cpus: int | None = None  # a local Ray's CPUs (None: the machine's)
@@ -53,6 +56,8 @@ def run_batch(paths: list[Path], out_dir: Path, options: BatchOptions | None = N
         raise ValueError("engine must be ray or local")
     if opts.batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if opts.calls_per_actor < 1:
+        raise ValueError("calls_per_actor must be at least 1")
     out_dir.mkdir(parents=True, exist_ok=True)
     shards, input_errors = plan_shards([Path(p) for p in paths], opts.shard_size)
     finished = done_shards(out_dir, opts.output_format)

@@ -77,7 +77,8 @@ def ray_results(shards: list[Shard], skip_ids: frozenset, opts) -> Iterator[tupl
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     n_actors = plan_actors(opts.actors, opts.cpus_per_actor, opts.gpus_per_actor)
     device = "cuda" if opts.gpus_per_actor > 0 else opts.device
-    threads = opts.threads_per_actor or max(1, int(opts.cpus_per_actor))
+    calls = opts.calls_per_actor
+    threads = opts.threads_per_actor or max(1, int(opts.cpus_per_actor // calls))
     skip_ref = ray.put(skip_ids)
     batch_size = opts.batch_size
 
@@ -92,7 +93,10 @@ def ray_results(shards: list[Shard], skip_ids: frozenset, opts) -> Iterator[tupl
     ds = ds.map_batches(
         _ChunkActor,
         batch_size=1,
-        compute=ray.data.ActorPoolStrategy(size=n_actors),
+        # calls > 1: Ray Data runs that many __call__s of an actor at once, each on its own thread
+        compute=ray.data.ActorPoolStrategy(
+            size=n_actors, max_concurrent_calls_per_actor=calls, enable_true_multi_threading=calls > 1
+        ),
         num_cpus=opts.cpus_per_actor,
         num_gpus=opts.gpus_per_actor or None,
         batch_format="numpy",

@@ -132,7 +132,12 @@ def batch(
         None, help="Ray actors, one Extractor each (default: CPUs / --cpus-per-actor, or GPUs / --gpus-per-actor)"
     ),
     cpus_per_actor: float = typer.Option(1, help="CPUs each actor asks Ray for"),
-    threads_per_actor: int | None = typer.Option(None, help="torch threads per actor (default: --cpus-per-actor)"),
+    threads_per_actor: int | None = typer.Option(
+        None, help="torch threads per model pass (default: --cpus-per-actor / --calls-per-actor)"
+    ),
+    calls_per_actor: int = typer.Option(
+        1, help="chunks one actor extracts at once, each on its own thread, sharing the actor's Extractor"
+    ),
     gpus_per_actor: float = typer.Option(0, help="GPU (fraction) per actor; > 0 runs the Extractor on CUDA"),
     address: str | None = typer.Option(
         None, "--address", help="join this Ray cluster (default: RAY_ADDRESS, else a local Ray)"
@@ -165,6 +170,7 @@ def batch(
         actors=actors,
         cpus_per_actor=cpus_per_actor,
         threads_per_actor=threads_per_actor,
+        calls_per_actor=calls_per_actor,
         gpus_per_actor=gpus_per_actor,
         address=address,
         num_cpus=num_cpus,

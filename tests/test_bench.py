@@ -42,3 +42,12 @@ def test_long_documents_are_article_text_not_chrome():
 
     text = long_document(30_000)
     assert len(text) == 30_000 and chrome_ranges(text) == []  # chrome would be skipped, not timed
+
+
+def test_the_ray_bench_tries_every_split_and_one_actor_with_a_call_per_core():
+    from bench.bulk_ray import split_name, splits
+
+    assert splits(2) == [(1, 2, 1), (2, 1, 1), (1, 1, 2)]
+    assert splits(4) == [(1, 4, 1), (2, 2, 1), (4, 1, 1), (1, 1, 4)]
+    assert splits(1) == [(1, 1, 1)]
+    assert [split_name(*s) for s in splits(2)] == ["1x2", "2x1", "1x1 2 calls"]

@@ -130,6 +130,60 @@ def test_the_steady_rate_leaves_the_start_up_out(tiny_model_dir, reference, tmp_
     assert summary["steady_documents_per_s"] > summary["documents_per_s"] > 0
 
 
+class LoggingExtractor:
+    """An Extractor that logs each pass (process, thread, start, end) to a file and lingers 0.2 s in it."""
+
+    def __init__(self, inner, log):
+        self.inner, self.log = inner, log
+
+    def extract_many(self, docs, batch_size=32):
+        import os
+        import threading
+        import time
+
+        start = time.monotonic()
+        records = self.inner.extract_many(docs, batch_size=batch_size)
+        time.sleep(0.2)  # releases the GIL, as a model pass does
+        with open(self.log, "a", encoding="utf-8") as f:
+            f.write(json.dumps([os.getpid(), threading.get_ident(), start, time.monotonic()]) + "\n")
+        return records
+
+
+def logging_loader(model_dir, device, int8, threads, log):
+    import torch
+
+    from bulk.work import default_loader
+
+    extractor = LoggingExtractor(default_loader(model_dir, device, int8, threads), log)
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"torch_threads": torch.get_num_threads()}) + "\n")
+    return extractor
+
+
+def test_one_actor_runs_concurrent_calls_on_one_extractor(tiny_model_dir, reference, tmp_path):
+    import functools
+
+    docs, expected = reference
+    src = write_jsonl(tmp_path / "news.jsonl", docs)
+    log = tmp_path / "passes.jsonl"
+    loader = functools.partial(logging_loader, log=str(log))
+    opts = options(tiny_model_dir, actors=1, cpus_per_actor=2, calls_per_actor=2, loader=loader)
+    summary = run_batch([src], tmp_path / "out", opts)
+    assert summary["errors"] == 0 and output_lines(tmp_path / "out") == expected
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    loads = [r for r in rows if isinstance(r, dict)]
+    passes = sorted((r for r in rows if isinstance(r, list)), key=lambda r: r[2])
+    assert loads == [{"torch_threads": 1}]  # one Extractor; 2 CPUs over 2 calls: one thread per pass
+    assert len(passes) == 4 + 4 + 4 + 1  # shards of 64, 64, 64 and 8 documents in chunks of 16
+    assert len({p[0] for p in passes}) == 1 and len({p[1] for p in passes}) >= 2
+    assert any(b[2] < a[3] for a, b in zip(passes, passes[1:], strict=False))  # passes overlapped in time
+
+
+def test_calls_per_actor_must_be_positive(tiny_model_dir, tmp_path):
+    with pytest.raises(ValueError, match="calls_per_actor"):
+        run_batch([], tmp_path / "out", options(tiny_model_dir, calls_per_actor=0))
+
+
 def test_malformed_line_and_failing_document_go_to_errors_and_the_rest_complete(tiny_model_dir, tmp_path):
     docs = documents(40)
     docs[7]["text"] = FAIL_MARK + docs[7]["text"]
