@@ -68,7 +68,7 @@ def test_ablation_rows_are_updated_by_run_and_the_others_kept(scratch_model, tin
     assert [r["run"] for r in rows] == ["gone", "tiny", "new"]
     assert rows[0] == old[0]  # a run whose folder is gone keeps its figures
     assert rows[1]["written_dev_entity_f1"] >= 0.9 and rows[1]["epochs"] == 40  # re-scored from its folder
-    assert "| gone | 0.5 |" in card and "| new |" in card
+    assert "| gone | 0.5 |" in card and "| new |" in card and "real-dev TITLE F1" in card
 
 
 def test_loaded_model_predicts_what_the_trained_one_did(tiny_file, tmp_path):
