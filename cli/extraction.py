@@ -80,6 +80,7 @@ def extract(
     model: Path | None = typer.Option(None, "--model", help="model directory (default: the bundled model)"),
     device: str = typer.Option("auto", help="auto | cpu | cuda"),
     batch_size: int = typer.Option(32, help="documents per model pass"),
+    passes: int = typer.Option(1, help="CPU: model passes at once on threads, sharing the torch threads"),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl | csv"),
     output: Path | None = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
     int8: bool | None = typer.Option(
@@ -92,6 +93,8 @@ def extract(
 
     if output_format not in ("jsonl", "csv"):
         raise typer.BadParameter("--format takes jsonl or csv")
+    if passes < 1:
+        raise typer.BadParameter("--passes takes 1 or more")
     extractor = Extractor.load(model, device=device, int8=int8)
     errors = InputErrors()
     docs = iter_documents(list(paths or []), sys.stdin if not paths else None, errors)
@@ -100,7 +103,7 @@ def extract(
         writer = csv.DictWriter(sink, fieldnames=CSV_FIELDS) if output_format == "csv" else None
         if writer:
             writer.writeheader()
-        for record in extractor.iter_extract(docs, batch_size=batch_size, progress=True):
+        for record in extractor.iter_extract(docs, batch_size=batch_size, progress=True, passes=passes):
             if writer:
                 writer.writerows(csv_rows(record))
             else:

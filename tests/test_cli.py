@@ -96,6 +96,26 @@ def test_extract_csv_has_one_row_per_fact(tiny_model_dir, tmp_path):
     assert {"official", "amount", "project_count", "rate", "strategy"} <= kinds
 
 
+def test_extract_with_concurrent_passes_writes_the_same_records(tiny_model_dir, tmp_path):
+    src = tmp_path / "docs.jsonl"
+    src.write_text(
+        "".join(
+            json.dumps({"id": str(i), "text": d["text"]}, ensure_ascii=False) + "\n" for i, d in enumerate(tiny_docs())
+        ),
+        encoding="utf-8",
+    )
+    outputs = []
+    for passes in ("1", "2"):
+        out = tmp_path / f"out-{passes}.jsonl"
+        args = ["extract", str(src), "--model", str(tiny_model_dir), "--batch-size", "2", "--passes", passes]
+        result = runner.invoke(app, [*args, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == len(tiny_docs())
+    refused = runner.invoke(app, ["extract", str(src), "--model", str(tiny_model_dir), "--passes", "0"])
+    assert refused.exit_code == 2 and "--passes" in refused.output
+
+
 def test_extract_from_stdin(tiny_model_dir):
     result = runner.invoke(app, ["extract", "--model", str(tiny_model_dir)], input=tiny_docs()[1]["text"])
     assert result.exit_code == 0

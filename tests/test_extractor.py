@@ -83,6 +83,30 @@ def test_extract_many_keeps_order_and_matches_single_calls(extractor):
     assert batched[-1]["entities"] == [] and batched[-1]["officials"] == []
 
 
+def test_concurrent_passes_give_the_same_records_in_order_and_restore_the_threads(tiny_model_dir):
+    import json
+    import threading
+
+    extractor = Extractor.load(tiny_model_dir, device="cpu", int8=True, threads=2)
+    docs = [Document(d["text"] * (1 + i % 3), id=str(i)) for i, d in enumerate(tiny_docs() * 4)]
+    serial = extractor.extract_many(docs, batch_size=3)
+    seen: list[tuple[int, int]] = []
+    run = extractor._run
+
+    def spying(chunk):  # which thread ran each pass, with how many torch threads
+        seen.append((threading.get_ident(), torch.get_num_threads()))
+        return run(chunk)
+
+    extractor._run = spying
+    together = extractor.extract_many(docs, batch_size=3, passes=2)
+    assert [json.dumps(r, ensure_ascii=False) for r in together] == [json.dumps(r, ensure_ascii=False) for r in serial]
+    assert len(seen) == -(-len(docs) // 3) and {n for _, n in seen} == {1}  # the 2 threads shared out
+    assert threading.get_ident() not in {t for t, _ in seen}
+    assert torch.get_num_threads() == 2  # restored for whatever runs next
+    with pytest.raises(ValueError, match="passes"):
+        extractor.extract_many(docs, passes=0)
+
+
 def test_site_chrome_is_not_reported(extractor):
     text = tiny_docs()[0]["text"] + "\n相关阅读\n" + tiny_docs()[1]["text"]
     record = extractor.extract(text)
