@@ -65,6 +65,12 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     started = time.perf_counter()
     reference = [json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE)]
     local_s = time.perf_counter() - started
+    # in-process with a one-thread pass per core at once (`zsie extract --passes`): the same trick as one actor's calls
+    started = time.perf_counter()
+    passes_lines = [
+        json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE, passes=cores)
+    ]
+    passes_s = time.perf_counter() - started
     result = {
         "documents": len(docs),
         "characters": chars,
@@ -77,6 +83,12 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
             "chars_per_s": round(chars / local_s, 1),
             "threads": extractor_threads(),
             "dtype": extractor.dtype,
+        },
+        "in_process_passes": {
+            "passes": cores,
+            "seconds": round(passes_s, 3),
+            "docs_per_s": round(len(docs) / passes_s, 2),
+            "identical": passes_lines == reference,
         },
         "ray": {},
     }
@@ -126,11 +138,14 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     one = result["ray"][result["best_1_actor"]]
     result["ray_1_actor_vs_in_process"] = round(one["docs_per_s"] / result["in_process"]["docs_per_s"], 3)
     result["within_15pct"] = result["ray_1_actor_vs_in_process"] >= 0.85
+    result["ray_1_actor_vs_in_process_passes"] = round(one["docs_per_s"] / result["in_process_passes"]["docs_per_s"], 3)
     # after start-up (actor start, model load: paid once per job, whatever its size)
     steady = one["steady_docs_per_s"] or 0.0
     result["ray_1_actor_steady_vs_in_process"] = round(steady / result["in_process"]["docs_per_s"], 3)
     result["best_split"] = max(result["ray"], key=lambda k: result["ray"][k]["docs_per_s"])
-    result["identical"] = all(r["identical"] for r in result["ray"].values())
+    result["identical"] = (
+        all(r["identical"] for r in result["ray"].values()) and result["in_process_passes"]["identical"]
+    )
     result["note"] = (
         "Ray times are whole jobs (actor start, model load, reading, writing shards); steady rates count the "
         "documents after the first chunk came back over the time after it; in-process is extract_many after a warm-up"

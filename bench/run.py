@@ -132,7 +132,13 @@ def summary_rows(results_dir: Path) -> list[tuple[str, str, str, str]]:
         rows.append(
             (
                 "ray",
-                f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s, Ray (actors x threads) "
+                f"{r['documents']} {r['source']} articles: in-process {r['in_process']['docs_per_s']} docs/s"
+                + (
+                    f" ({r['in_process_passes']['docs_per_s']} with {r['in_process_passes']['passes']} passes at once)"
+                    if "in_process_passes" in r
+                    else ""
+                )
+                + ", Ray (actors x threads) "
                 f"{splits} docs/s; 1 actor ({r.get('best_1_actor', '1x2')}) {r['ray_1_actor_vs_in_process']}x in-process"
                 + (
                     f" (after start-up {r['ray_1_actor_steady_vs_in_process']}x)"
