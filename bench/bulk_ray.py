@@ -54,6 +54,13 @@ def split_name(actors: int, threads: int, calls: int) -> str:
     return f"{actors}x{threads}" + (f" {calls} calls" if calls > 1 else "")
 
 
+def timed_lines(extractor: Extractor, docs: list[dict], passes: int = 1) -> tuple[list[str], float]:
+    """extract_many's records serialised as `zsie extract` writes them, and the seconds it took."""
+    started = time.perf_counter()
+    records = extractor.extract_many(docs, batch_size=BATCH_SIZE, passes=passes)
+    return [json.dumps(r, ensure_ascii=False) for r in records], time.perf_counter() - started
+
+
 def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     from bulk.ray_engine import start_ray
 
@@ -62,15 +69,9 @@ def run(model_dir: Path, quick: bool, n: int | None = None) -> dict:
     cores = os.cpu_count() or 1
     extractor = Extractor.load(model_dir, device="cpu")
     extractor.extract_many(docs[:BATCH_SIZE], batch_size=BATCH_SIZE)  # warm-up
-    started = time.perf_counter()
-    reference = [json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE)]
-    local_s = time.perf_counter() - started
+    reference, local_s = timed_lines(extractor, docs)
     # in-process with a one-thread pass per core at once (`zsie extract --passes`): the same trick as one actor's calls
-    started = time.perf_counter()
-    passes_lines = [
-        json.dumps(r, ensure_ascii=False) for r in extractor.extract_many(docs, batch_size=BATCH_SIZE, passes=cores)
-    ]
-    passes_s = time.perf_counter() - started
+    passes_lines, passes_s = timed_lines(extractor, docs, passes=cores)
     result = {
         "documents": len(docs),
         "characters": chars,

@@ -34,19 +34,11 @@ def ablation_rows(runs: dict[str, str | Path]) -> list[dict]:
         rows.append(
             {
                 "run": name,
-                "real_dev_entity_f1": slices.get("real", {}).get("entities", {}).get("micro", {}).get("f1"),
-                "real_dev_person_f1": slices.get("real", {})
-                .get("entities", {})
-                .get("per_label", {})
-                .get("PERSON", {})
-                .get("f1"),
-                "real_dev_title_f1": slices.get("real", {})
-                .get("entities", {})
-                .get("per_label", {})
-                .get("TITLE", {})
-                .get("f1"),
-                "real_dev_officials_f1": slices.get("real", {}).get("records", {}).get("officials", {}).get("f1"),
-                "written_dev_entity_f1": slices.get("written", {}).get("entities", {}).get("micro", {}).get("f1"),
+                "real_dev_entity_f1": _f1(slices, "real", "entities", "micro"),
+                "real_dev_person_f1": _f1(slices, "real", "entities", "per_label", "PERSON"),
+                "real_dev_title_f1": _f1(slices, "real", "entities", "per_label", "TITLE"),
+                "real_dev_officials_f1": _f1(slices, "real", "records", "officials"),
+                "written_dev_entity_f1": _f1(slices, "written", "entities", "micro"),
                 "epochs": len(log),
                 "minutes": log[-1]["minutes"] if log else None,
             }
@@ -57,6 +49,13 @@ def ablation_rows(runs: dict[str, str | Path]) -> list[dict]:
             rows[-1]["epochs"] = " + ".join(str(r["epochs"]) for r in runs_in)
             rows[-1]["minutes"] = round(sum(r["minutes"] or 0 for r in runs_in), 2)
     return rows
+
+
+def _f1(node: dict, *path: str) -> float | None:
+    """The f1 at the end of `path` in a report's nested dicts; None where any step is missing."""
+    for key in path:
+        node = node.get(key, {})
+    return node.get("f1")
 
 
 def _slice_lines(report: dict) -> list[str]:
