@@ -33,6 +33,8 @@ def pretrain(
     whole_word: bool = typer.Option(False, help="mask whole words (rjieba's segmentation), not single characters"),
     init_from: str | None = typer.Option(None, help="start from this encoder's weights (continued pretraining)"),
     warmup_steps: int = typer.Option(200),
+    checkpoint_every: int = typer.Option(500, help="save OUTPUT/checkpoint (for --resume) every this many steps"),
+    avoid: Path | None = typer.Option(None, help="a folder of .txt articles no pretraining text may share a line with"),
 ) -> None:
     """Masked-language-model pretraining of an encoder on unlabeled Chinese text (from scratch or continued)."""
     config = PretrainConfig(
@@ -46,6 +48,8 @@ def pretrain(
         whole_word=whole_word,
         init_from=init_from,
         warmup_steps=warmup_steps,
+        checkpoint_every=checkpoint_every,
+        avoid=str(avoid) if avoid else None,
     )
     summary = pretrain_encoder(texts, output, config, resume=resume)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "config"}, ensure_ascii=False))

@@ -16,7 +16,14 @@ import torch
 
 from model.chrome import chrome_ranges
 from model.cleaning import CleanText, clean_text
-from model.constraints import WORD_ALIGNED, constrain_span, cuts_a_word, mend_titles, title_reaches
+from model.constraints import (
+    WORD_ALIGNED,
+    constrain_span,
+    cuts_a_word,
+    mend_titles,
+    split_title_chains,
+    title_reaches,
+)
 from model.decoding import TAGS, decode_bio, label_name
 from model.labels import RELATION_TYPES
 from model.lexicon import char_lexicon_ids, tokens_from_chars
@@ -297,6 +304,8 @@ class Predictor:
             {"type": rel_type, "head": head, "tail": tail, "score": round(score, 4)}
             for (rel_type, head, tail), score in linked.items()
         ]
+        if self.config.constraints:
+            out.entities, out.relations = split_title_chains(doc.clean.original, out.entities, out.relations)
         if self.config.propagate:
             out.entities, out.relations = propagate_names(doc.clean.original, out.entities, out.relations, doc.chrome)
         return out

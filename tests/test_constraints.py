@@ -2,7 +2,7 @@
 
 import pytest
 
-from model.constraints import constrain_span
+from model.constraints import constrain_span, split_title_chains
 
 
 def apply(text, label, surface):
@@ -180,3 +180,93 @@ def test_nearly_every_gold_org_and_metric_of_the_corpus_keeps_to_word_edges(corp
                 spans += 1
                 cut += cuts_a_word(chars, e["start_offset"], e["end_offset"])
     assert spans > 1000 and cut / spans < 0.04
+
+
+def _span(text: str, label: str, surface: str, score: float = 0.9) -> dict:
+    start = text.index(surface)
+    return {"label": label, "start": start, "end": start + len(surface), "score": score}
+
+
+def test_a_chain_of_posts_without_a_separator_is_one_title_per_post_each_linked_to_the_name():
+    text = "昨天，蓝田县委常委政法委书记周启明来到城南派出所，县委常委会主任陈方陪同。"
+    entities = [
+        _span(text, "TITLE", "蓝田县委常委政法委书记"),
+        _span(text, "PERSON", "周启明"),
+        _span(text, "TITLE", "县委常委会主任"),
+        _span(text, "PERSON", "陈方"),
+    ]
+    relations = [
+        {"type": "has_title", "head": 1, "tail": 0, "score": 0.8},
+        {"type": "has_title", "head": 3, "tail": 2, "score": 0.7},
+    ]
+    split, links = split_title_chains(text, entities, relations)
+    surfaces = [(e["label"], text[e["start"] : e["end"]]) for e in split]
+    assert surfaces == [
+        ("TITLE", "蓝田县委常委"),
+        ("TITLE", "政法委书记"),
+        ("PERSON", "周启明"),
+        ("TITLE", "县委常委会主任"),  # a post of the committee, not a chain
+        ("PERSON", "陈方"),
+    ]
+    linked = sorted(
+        (
+            text[split[r["head"]]["start"] : split[r["head"]]["end"]],
+            text[split[r["tail"]]["start"] : split[r["tail"]]["end"]],
+            r["score"],
+        )
+        for r in links
+    )
+    assert linked == [("周启明", "政法委书记", 0.8), ("周启明", "蓝田县委常委", 0.8), ("陈方", "县委常委会主任", 0.7)]
+
+
+def test_a_title_that_ends_with_its_standing_committee_seat_stays_whole():
+    text = "市委常委李平出席。"
+    entities = [_span(text, "TITLE", "市委常委"), _span(text, "PERSON", "李平")]
+    relations = [{"type": "has_title", "head": 1, "tail": 0, "score": 0.9}]
+    assert split_title_chains(text, entities, relations) == (entities, relations)
+
+
+def test_no_gold_title_of_the_corpus_is_split_as_a_chain(corpus_docs):
+    for doc in corpus_docs:
+        titles = [
+            {"label": "TITLE", "start": e["start_offset"], "end": e["end_offset"], "score": 1.0}
+            for e in doc["entities"]
+            if e["label"] == "TITLE"
+        ]
+        assert split_title_chains(doc["text"], titles, [])[0] == titles, doc["id"]
+
+
+def test_predicted_title_chains_are_split_with_their_links_only_while_constraints_are_on(tiny_model_dir):
+    from model.decoding import TAGS
+    from model.inference import Predictor
+    from model.network import ZsieModel
+    from model.tokenization import load_tokenizer
+
+    text = "蓝田县委常委政法委书记周启明来到城南派出所。"
+    predictor = Predictor(ZsieModel.load(tiny_model_dir), load_tokenizer(tiny_model_dir))
+
+    def finish(constraints: bool):
+        predictor.config.constraints, predictor.config.propagate = constraints, False
+        docs, _ = predictor.prepare([text])
+        doc = docs[0]
+        doc.probs[:, TAGS.index("O")] = 1.0
+        doc.weights[:] = 1.0
+        spans = {"TITLE": "蓝田县委常委政法委书记", "PERSON": "周启明"}
+        for label, surface in spans.items():  # one character per token with the tiny model's tokenizer
+            start = text.index(surface)
+            doc.probs[start : start + len(surface), TAGS.index("O")] = 0.0
+            doc.probs[start, TAGS.index(f"B-{label}")] = 1.0
+            doc.probs[start + 1 : start + len(surface), TAGS.index(f"I-{label}")] = 1.0
+        person, title = ((text.index(s), text.index(s) + len(s)) for s in (spans["PERSON"], spans["TITLE"]))
+        doc.relation_votes = {(person, title, "has_title"): 0.9}
+        out = predictor._finish(doc)
+        return [
+            (
+                text[out.entities[r["head"]]["start"] : out.entities[r["head"]]["end"]],
+                text[out.entities[r["tail"]]["start"] : out.entities[r["tail"]]["end"]],
+            )
+            for r in out.relations
+        ]
+
+    assert sorted(finish(True)) == [("周启明", "政法委书记"), ("周启明", "蓝田县委常委")]
+    assert finish(False) == [("周启明", "蓝田县委常委政法委书记")]

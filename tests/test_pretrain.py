@@ -1,9 +1,18 @@
 """Pretraining: whole-word masking and continued pretraining from an encoder."""
 
+import json
+
 import torch
 
 from model.tokenization import build_char_tokenizer
-from training.pretrain import PretrainConfig, mask_tokens, pack_sequences, pretrain, whole_word_choice
+from training.pretrain import (
+    PretrainConfig,
+    loss_curve,
+    mask_tokens,
+    pack_sequences,
+    pretrain,
+    whole_word_choice,
+)
 
 
 def test_packing_numbers_the_words_of_every_token():
@@ -56,3 +65,39 @@ def test_continued_pretraining_starts_from_the_given_encoder(tmp_path):
     second = BertForMaskedLM.from_pretrained(tmp_path / "second")
     assert summary["steps"] == 1
     assert second.config.hidden_size == first.config.hidden_size  # the given encoder, not a new scratch-base
+
+
+def test_pretraining_leaves_out_held_out_articles_and_resumes_where_the_time_budget_stopped(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    kept = "市委书记张三出席签约仪式，签约项目12个，总投资300亿元。" * 30
+    held_out_line = "副市长李四在招商推介会上介绍了全市营商环境的新举措。"
+    (corpus / "kept.txt").write_text(kept, encoding="utf-8")
+    (corpus / "held.txt").write_text("开头一句。\n" + held_out_line + "\n结尾一句。" * 40, encoding="utf-8")
+    avoid = tmp_path / "heldout"
+    avoid.mkdir()
+    (avoid / "a.txt").write_text(held_out_line + "\n", encoding="utf-8")
+    config = PretrainConfig(
+        size="scratch-tiny", seq_len=32, batch_size=2, max_steps=3, warmup_steps=1, avoid=str(avoid), max_minutes=0.0
+    )
+    summary = pretrain([str(corpus)], tmp_path / "out", config)
+    assert summary["texts"] == 1  # the article sharing a line with the held-out set is left out
+    assert summary["steps"] == 0  # a budget of 0 minutes stops before the first step …
+    assert (tmp_path / "out" / "checkpoint" / "state.json").exists() is False  # … and nothing advanced to save
+
+    config = PretrainConfig(size="scratch-tiny", seq_len=32, batch_size=2, max_steps=3, warmup_steps=1)
+    config.checkpoint_every = 100  # never reached: the checkpoint must still be written when the run stops
+    summary = pretrain([str(corpus)], tmp_path / "out", config)
+    state = json.loads((tmp_path / "out" / "checkpoint" / "state.json").read_text())
+    assert state["step"] == 3 and len(state["losses"]) == 3
+    assert summary["loss_curve"] == [[3, round(sum(state["losses"]) / 3, 4)]]
+
+    config.max_steps = 5
+    summary = pretrain([str(corpus)], tmp_path / "out", config, resume=True)
+    assert summary["steps"] == 5  # resumed at step 3, not from scratch
+    assert len(json.loads((tmp_path / "out" / "checkpoint" / "state.json").read_text())["losses"]) == 5
+
+
+def test_loss_curve_means_each_run_of_steps():
+    assert loss_curve([4.0, 2.0, 3.0], every=2) == [[2, 3.0], [3, 3.0]]
+    assert loss_curve([]) == []

@@ -38,6 +38,7 @@ class PretrainConfig:
     seed: int = 13
     whole_word: bool = False  # mask whole words (rjieba's segmentation) instead of single characters
     init_from: str | None = None  # continue from this encoder's weights (fresh optimizer and schedule)
+    avoid: str | None = None  # a folder of evaluation articles: a text sharing a line with one is left out
 
 
 def iter_texts(source: str) -> Iterator[str]:
@@ -143,6 +144,13 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
     output.mkdir(parents=True, exist_ok=True)
     tokenizer = build_char_tokenizer()
     texts = [text for source in sources for text in iter_texts(source)]
+    if config.avoid:  # the held-out real articles stay unseen, even unlabelled
+        from corpus.inews import lines_of, shares_line
+
+        avoid = lines_of(config.avoid)
+        kept = [text for text in texts if not shares_line(text, avoid)]
+        log.info("left out %d texts that share a line with %s", len(texts) - len(kept), config.avoid)
+        texts = kept
     data, words = pack_sequences(texts, tokenizer, config.seq_len, config.whole_word)
     log.info("pretraining on %d texts, %d blocks of %d tokens", len(texts), len(data), config.seq_len)
 
@@ -197,6 +205,8 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
             _save(model, tokenizer, optimizer, state, checkpoint)
     bar.close()
     elapsed = time.monotonic() - started
+    if state["step"] % config.checkpoint_every:  # stopped by the time budget: the next --resume loses nothing
+        _save(model, tokenizer, optimizer, state, checkpoint)
     model.save_pretrained(output)
     tokenizer.save_pretrained(output)
     recent = state["losses"][-100:]
@@ -209,9 +219,19 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
         "tokens_this_run": tokens_seen,
         "minutes_this_run": round(elapsed / 60, 2),
         "final_loss": round(sum(recent) / max(1, len(recent)), 4),
+        "loss_curve": loss_curve(state["losses"]),
     }
     (output / "pretrain_summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     return summary
+
+
+def loss_curve(losses: list[float], every: int = 100) -> list[list[float]]:
+    """[last step, mean loss] of each run of `every` steps over the whole run (resumed chunks included)."""
+    return [
+        [min(start + every, len(losses)), round(sum(chunk) / len(chunk), 4)]
+        for start in range(0, len(losses), every)
+        if (chunk := losses[start : start + every])
+    ]
 
 
 def _save(model, tokenizer, optimizer, state: dict, directory: Path) -> None:
