@@ -3,8 +3,8 @@
 - No span crosses a sentence end, and none starts or ends with punctuation or whitespace (trimmed).
 - A PERSON or TITLE holds no punctuation inside (`梅建华,` → `梅建华`; a name never runs past a comma). The
   middle dot of transliterated names (`买买提·艾力`) is part of the name.
-- A PERSON is a full name, surname and given name: one character (`李` of `李局长`, `强` cut from a name) is
-  not a name and is dropped.
+- A PERSON is a full name, surname and given name: one character (`李` of `李局长`, `强` cut from a name), a
+  surname with a form of address (`李先生`), a firm (`曦强乳业`) or a verb (`申请`) is not a name and is dropped.
 - An AMOUNT is money: it carries a currency word, or is a bare 亿/万亿 sum (`50个亿`, `过万亿`); `3` in
   `计划3年投资20亿元`, `5000万` in `年产5000万台` are not amounts and are dropped.
 - A TITLE ends with a post (…长, 书记, 主任, 委员, 经理, 总裁, 负责人, 教授 …): `总经办` (an office), a name
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from model.lexicon import ends_word, starts_word
+from model.lexicon import ends_word, group_of, segmenter_tags, starts_word
 
 SENTENCE_END = "。！？；!;\n"  # not an ASCII ?: scraping leaves it for a full-width space
 _EDGE = set(" \t\r\n\u3000,，、。；;：:！!？?…")
@@ -77,7 +77,7 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
             end = start + inside.start()
             if end <= start:
                 return None
-        if label == "PERSON" and len("".join(text[start:end].split()).replace("?", "")) < 2:
+        if label == "PERSON" and not _can_be_a_name(text[start:end]):
             return None
         if label == "TITLE" and not ends_with_post(text[start:end]):
             return None
@@ -88,6 +88,24 @@ def constrain_span(text: str, label: str, start: int, end: int) -> tuple[int, in
         if not surface.endswith("项") and not _counts_projects(text, start, end):
             return None
     return start, end
+
+
+# A surname with a form of address (`李先生`, `王女士`) or a firm's name (`曦强乳业`) is not a full name.
+_NOT_A_NAME_END = re.compile(
+    r"(?:先生|女士|小姐|同志|师傅|老师|大爷|阿姨|大妈|老板|乳业|食品|集团|公司|银行|科技|药业|实业|股份|控股|置业|地产|"
+    r"电器|电子|能源|物流|传媒)$"
+)
+
+
+def _can_be_a_name(surface: str) -> bool:
+    """A PERSON is a full name: two characters or more (layout spaces and `?` aside), not a surname with a form
+    of address or a firm, and not one word the segmenter's dictionary knows as a verb (`申请`: the surname 申
+    and a character after it). No name of the corpus's 3,023 gold PERSON spans fails this."""
+    bare = "".join(surface.split()).replace("?", "")
+    if len(bare) < 2 or _NOT_A_NAME_END.search(bare):
+        return False
+    words = segmenter_tags(bare)
+    return not (len(words) == 1 and group_of(words[0][1]) == "v")
 
 
 WORD_ALIGNED = frozenset({"ORG", "METRIC"})

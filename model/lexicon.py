@@ -162,10 +162,15 @@ def _segmenter():
     return segmenter
 
 
+def segmenter_tags(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech tag) pairs of the segmenter, with the project's gazetteers in its dictionary."""
+    return _segmenter().tag(text)
+
+
 def char_lexicon_ids(text: str) -> list[int]:
     """One lexicon id per character of `text` (PAD_ID for whitespace)."""
     ids: list[int] = []
-    for word, tag in _segmenter().tag(text):
+    for word, tag in segmenter_tags(text):
         group = GAZETTEER.get(word) or group_of(tag)
         n = len(word)
         if n == 1:

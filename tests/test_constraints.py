@@ -20,7 +20,13 @@ def apply(text, label, surface):
         ("买买提·艾力出席", "PERSON", "买买提·艾力", "买买提·艾力"),
         ("编辑：王 ?静 ? ? 校对", "PERSON", "王 ?静", "王 ?静"),
         ("李局长主持会议", "PERSON", "李", None),  # a surname alone is not a name
-        ("市长梅,出席", "PERSON", "梅,", None),  # a scraped ? is layout, not punctuation
+        ("市长梅,出席", "PERSON", "梅,", None),
+        ("市民李先生反映", "PERSON", "李先生", None),  # a surname with a form of address is not a name
+        ("市民王女士反映", "PERSON", "王女士", None),
+        ("合作社与鑫源乳业签约", "PERSON", "鑫源乳业", None),  # a firm is not a name
+        ("在拨款申请书上签字", "PERSON", "申请", None),  # a verb is not a name (申 is a surname)
+        ("副县长常远宣读决定", "PERSON", "常远", "常远"),  # a name the dictionary knows as an adverb stays
+        ("镇长高升介绍", "PERSON", "高升", "高升"),  # a scraped ? is layout, not punctuation
         ("市场价在150块钱一株", "AMOUNT", "150块钱", "150块钱"),
         ("出席。市长", "TITLE", "。市长", "市长"),
         ("华芯（深圳）有限公司副总裁林某", "TITLE", "华芯（深圳）有限公司副总裁", "华芯（深圳）有限公司副总裁"),
