@@ -2,8 +2,9 @@
 
 from collections import Counter
 
-from corpus.build import build_corpus
+from corpus.build import build_corpus, near_duplicates
 from corpus.doccano import load_documents
+from corpus.markup import MarkupDocument
 from corpus.stats import corpus_stats
 from corpus.validate import validate_files
 from model.labels import ENTITY_LABELS, RELATION_TYPES
@@ -66,3 +67,23 @@ def test_corpus_variety():
         if e["label"] == "STRATEGY"
     }
     assert len(strategies) >= 40
+
+
+def test_a_training_repost_of_a_held_out_article_is_left_out_of_every_split():
+    story = "".join(f"第{n}段：开发区今年新签约产业项目{n}个，计划投资总额再创新高。" for n in range(1, 6))
+    docs = [
+        MarkupDocument("held", {}, story),
+        MarkupDocument("repost", {}, "转载：" + story),
+        MarkupDocument("quotes_a_little", {}, story[:90] + "其余内容完全不同。" * 5),
+        MarkupDocument("other", {}, "另一篇报道的内容，与上面的稿件没有任何相同的句子，字数也足够长。"),
+    ]
+    split = {"held": "test", "repost": "train", "quotes_a_little": "train", "other": "train"}
+    assert near_duplicates(docs, split) == {"repost": "held"}
+
+
+def test_no_committed_training_article_repeats_a_held_out_one():
+    held = [d for d in load_documents([ROOT / "annotations" / "dev.jsonl", ROOT / "annotations" / "test.jsonl"])]
+    train = load_documents([ROOT / "annotations" / "train.jsonl"])
+    docs = [MarkupDocument(d["id"], {}, d["text"]) for d in held + train]
+    split = {d["id"]: "test" for d in held} | {d["id"]: "train" for d in train}
+    assert near_duplicates(docs, split) == {}
