@@ -101,3 +101,27 @@ def test_pretraining_leaves_out_held_out_articles_and_resumes_where_the_time_bud
 def test_loss_curve_means_each_run_of_steps():
     assert loss_curve([4.0, 2.0, 3.0], every=2) == [[2, 3.0], [3, 3.0]]
     assert loss_curve([]) == []
+
+
+def test_a_stop_signal_ends_pretraining_after_its_step_with_the_checkpoint_saved(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    import training.pretrain as pretraining
+
+    text = tmp_path / "a.txt"
+    text.write_text("市委书记张三出席签约仪式，签约项目12个，总投资300亿元。" * 60, encoding="utf-8")
+    real_step = pretraining._step
+
+    def step_then_stop(*args):
+        real_step(*args)
+        if args[7]["step"] == 3:  # state: as a scheduler's `kill` would, mid-run
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(pretraining, "_step", step_then_stop)
+    before = signal.getsignal(signal.SIGTERM)
+    config = PretrainConfig(size="scratch-tiny", seq_len=32, batch_size=2, max_steps=1000, warmup_steps=1)
+    summary = pretrain([str(text)], tmp_path / "out", config)
+    assert summary["steps"] == 3
+    assert json.loads((tmp_path / "out" / "checkpoint" / "state.json").read_text())["step"] == 3
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import signal
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -179,33 +182,25 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
     started = time.monotonic()
     tokens_seen = 0
     bar = tqdm(total=config.max_steps, initial=state["step"], desc="pretrain", unit="step")
-    while state["step"] < config.max_steps:
-        if (time.monotonic() - started) / 60 > config.max_minutes:
-            log.info("time budget of %.1f minutes reached", config.max_minutes)
-            break
-        rows = torch.randint(len(data), (config.batch_size,), generator=generator)
-        inputs, chosen, targets = mask_tokens(
-            data[rows], tokenizer, config.mask_prob, generator, None if words is None else words[rows]
-        )
-        hidden = model.bert(input_ids=inputs).last_hidden_state
-        logits = model.cls(hidden[chosen])  # the vocabulary projection on masked positions only
-        loss = torch.nn.functional.cross_entropy(logits, targets)
-        for group in optimizer.param_groups:
-            group["lr"] = lr_at(state["step"])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        state["step"] += 1
-        tokens_seen += inputs.numel()
-        state["losses"].append(round(loss.item(), 4))
-        bar.update(1)
-        bar.set_postfix(loss=f"{loss.item():.3f}", tok_s=f"{tokens_seen / (time.monotonic() - started):.0f}")
-        if state["step"] % config.checkpoint_every == 0:
-            _save(model, tokenizer, optimizer, state, checkpoint)
+    with _stop_requests() as stop:
+        while state["step"] < config.max_steps:
+            if (time.monotonic() - started) / 60 > config.max_minutes:
+                log.info("time budget of %.1f minutes reached", config.max_minutes)
+                break
+            if stop:
+                log.info("stopped by %s after step %d: saving", stop[0], state["step"])
+                break
+            _step(model, optimizer, data, words, tokenizer, config, generator, state, lr_at)
+            tokens_seen += config.batch_size * config.seq_len
+            bar.update(1)
+            bar.set_postfix(
+                loss=f"{state['losses'][-1]:.3f}", tok_s=f"{tokens_seen / (time.monotonic() - started):.0f}"
+            )
+            if state["step"] % config.checkpoint_every == 0:
+                _save(model, tokenizer, optimizer, state, checkpoint)
     bar.close()
     elapsed = time.monotonic() - started
-    if state["step"] % config.checkpoint_every:  # stopped by the time budget: the next --resume loses nothing
+    if state["step"] % config.checkpoint_every:  # stopped early (time budget, a signal): --resume loses nothing
         _save(model, tokenizer, optimizer, state, checkpoint)
     model.save_pretrained(output)
     tokenizer.save_pretrained(output)
@@ -223,6 +218,45 @@ def pretrain(sources: list[str], output: str | Path, config: PretrainConfig, res
     }
     (output / "pretrain_summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     return summary
+
+
+def _step(model, optimizer, data, words, tokenizer, config, generator, state: dict, lr_at) -> None:
+    """One optimiser step on a random batch of blocks; appends its loss to state["losses"]."""
+    rows = torch.randint(len(data), (config.batch_size,), generator=generator)
+    inputs, chosen, targets = mask_tokens(
+        data[rows], tokenizer, config.mask_prob, generator, None if words is None else words[rows]
+    )
+    hidden = model.bert(input_ids=inputs).last_hidden_state
+    logits = model.cls(hidden[chosen])  # the vocabulary projection on masked positions only
+    loss = torch.nn.functional.cross_entropy(logits, targets)
+    for group in optimizer.param_groups:
+        group["lr"] = lr_at(state["step"])
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    state["step"] += 1
+    state["losses"].append(round(loss.item(), 4))
+
+
+@contextmanager
+def _stop_requests():
+    """A list that gets the signal's name when SIGINT or SIGTERM arrives (Ctrl-C, `kill`, a scheduler's
+    stop): the loop finishes its step and saves, so a stopped chunk loses nothing. Signals are only
+    caught in the main thread; elsewhere the list stays empty."""
+    stop: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    caught = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in caught}
+    for sig in caught:
+        signal.signal(sig, lambda number, _frame: stop.append(signal.Signals(number).name))
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def loss_curve(losses: list[float], every: int = 100) -> list[list[float]]:
