@@ -40,13 +40,13 @@ _INSIDE = {
 }  # 某某（深圳）有限公司总经理 keeps its brackets
 _CURRENCY = re.compile(
     r"元|美元|欧元|港元|港币|日元|英镑|镑|卢布|韩元|澳元|加元|新元|人民币|美金|法郎|卢比|林吉特|泰铢|"
-    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|毛钱|角"
+    r"比索|里拉|兰特|迪拉姆|雷亚尔|克朗|块钱|块|毛钱|角|港仙|美分|欧分"
 )
 _BARE_MONEY = re.compile(r"亿$|万亿$|个亿$")
 _SENTENCE = re.compile("[" + SENTENCE_END + "]")  # the same sentence ends as every other constraint
 # Last words of posts; every gold title of the corpus ends with one (`tests/test_constraints.py` checks).
 _POST_END = re.compile(
-    r"(?:长|书记|书|主任|委|主席|理|员|总裁|人|官|事|代表|教授|指挥|总统|士|顾问|师|帝|主管|教练|总监|主编|总编|干部|"
+    r"(?:长|书记|书|主任|委|主席|理|员|总裁|人|官|事|代表|教授|指挥|总统|士|顾问|师|医生|帝|主管|教练|总监|主编|总编|干部|"
     r"大使|司令|总工|首相|议长|会计|参赞|[Cc][EeFfTtOo][Oo])$"
 )
 # Posts a title cut short may be missing (`中国驻日本大使馆经济商务处` + `参赞`): whole words only, longest first.

@@ -45,6 +45,8 @@ def apply(text, label, surface):
         ("总经办李俊主任发言", "TITLE", "总经办", None),  # an office is not a post
         ("四季镇长梁村支书吴锋介绍", "TITLE", "四季镇长梁村支书", "四季镇长梁村支书"),
         ("招商银行董事长兼CEO田某", "TITLE", "CEO", "CEO"),
+        ("市人民医院肿瘤科主任医生李某介绍", "TITLE", "市人民医院肿瘤科主任医生", "市人民医院肿瘤科主任医生"),
+        ("拟每股派发股息20.5港仙", "AMOUNT", "20.5港仙", "20.5港仙"),  # Hong Kong cents are money
     ],
 )
 def test_constraints(text, label, surface, expected):
