@@ -152,10 +152,15 @@ def split_title_chains(text: str, entities: list[dict], relations: list[dict]) -
         for head in index_of[rel["head"]]
         for tail in index_of[rel["tail"]]
     ]
-    order = sorted(range(len(out)), key=lambda i: (out[i]["start"], out[i]["end"]))
+    return in_text_order(out, split_relations)
+
+
+def in_text_order(entities: list[dict], relations: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Entities sorted by (start, end) and relations re-pointed at the sorted list."""
+    order = sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"]))
     new_index = {old: new for new, old in enumerate(order)}
-    return [out[i] for i in order], [
-        {**r, "head": new_index[r["head"]], "tail": new_index[r["tail"]]} for r in split_relations
+    return [entities[i] for i in order], [
+        {**r, "head": new_index[r["head"]], "tail": new_index[r["tail"]]} for r in relations
     ]
 
 

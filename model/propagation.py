@@ -18,6 +18,7 @@ recurs forty times), and spreading it would multiply the error.
 from __future__ import annotations
 
 from model.chrome import chrome_ranges
+from model.constraints import in_text_order
 
 MIN_LENGTH = 2  # a one-character surface is never a name
 
@@ -73,8 +74,4 @@ def propagate_names(
                 entities.append({"label": "PERSON", "start": at, "end": end, "score": names[name]})
                 taken[at:end] = b"\1" * len(name)
             at = text.find(name, end)
-    order = sorted(range(len(entities)), key=lambda i: (entities[i]["start"], entities[i]["end"]))
-    new_index = {old: new for new, old in enumerate(order)}
-    return [entities[i] for i in order], [
-        {**r, "head": new_index[r["head"]], "tail": new_index[r["tail"]]} for r in relations
-    ]
+    return in_text_order(entities, relations)

@@ -82,7 +82,7 @@ def test_a_training_repost_of_a_held_out_article_is_left_out_of_every_split():
 
 
 def test_no_committed_training_article_repeats_a_held_out_one():
-    held = [d for d in load_documents([ROOT / "annotations" / "dev.jsonl", ROOT / "annotations" / "test.jsonl"])]
+    held = load_documents([ROOT / "annotations" / "dev.jsonl", ROOT / "annotations" / "test.jsonl"])
     train = load_documents([ROOT / "annotations" / "train.jsonl"])
     docs = [MarkupDocument(d["id"], {}, d["text"]) for d in held + train]
     split = {d["id"]: "test" for d in held} | {d["id"]: "train" for d in train}
